@@ -1,0 +1,1 @@
+"""Example models: the seed documents partialgen answers to, plus one rich catalog."""

@@ -1,0 +1,359 @@
+"""The front-end: pydantic model classes → IR, by walking `model_fields` and typing.
+
+JSON Schema input reaches here too, after datamodel-code-generator turned it into a
+pydantic module, so there is one walk for both inputs.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import datetime
+import decimal
+import enum
+import importlib
+import inspect
+import ipaddress
+import pathlib
+import sys
+import types
+import typing
+import uuid
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal, get_args, get_origin
+
+import annotated_types
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
+
+from . import ir
+from .errors import GeneratorError
+from .hints import hints_of
+
+_S: ir.JsonKind = "string"
+_N: ir.JsonKind = "number"
+_ATOMIC: dict[type, frozenset[ir.JsonKind]] = {
+    datetime.datetime: frozenset({_S, _N}),
+    datetime.date: frozenset({_S, _N}),
+    datetime.time: frozenset({_S, _N}),
+    datetime.timedelta: frozenset({_S, _N}),
+    uuid.UUID: frozenset({_S}),
+    decimal.Decimal: frozenset({_S, _N}),
+    bytes: frozenset({_S}),
+    pathlib.Path: frozenset({_S}),
+    ipaddress.IPv4Address: frozenset({_S, _N}),
+    ipaddress.IPv6Address: frozenset({_S, _N}),
+    ipaddress.IPv4Network: frozenset({_S, _N}),
+    ipaddress.IPv6Network: frozenset({_S, _N}),
+}
+_SCALARS: dict[Any, Literal["int", "float", "bool", "none"]] = {
+    int: "int",
+    float: "float",
+    bool: "bool",
+    type(None): "none",
+    None: "none",
+}
+_LISTS: dict[Any, Literal["list", "set", "frozenset"]] = {
+    list: "list",
+    collections.abc.Sequence: "list",
+    collections.abc.MutableSequence: "list",
+    set: "set",
+    collections.abc.Set: "set",
+    collections.abc.MutableSet: "set",
+    frozenset: "frozenset",
+}
+_DICTS = (dict, collections.abc.Mapping, collections.abc.MutableMapping)
+# Annotated metadata that changes values (not just checks them) makes a value atomic.
+_VALIDATOR_NAMES = (
+    "AfterValidator",
+    "BeforeValidator",
+    "PlainValidator",
+    "WrapValidator",
+)
+
+
+def load_models(spec: str) -> list[type[BaseModel]]:
+    """`pkg.mod:Model` → that class; `pkg.mod` → every model defined in the module."""
+    module_name, _, class_name = spec.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except Exception as e:  # the user's module failed to import: say which and why
+        raise GeneratorError(f"cannot import {module_name!r}: {e}") from e
+    if class_name:
+        obj: Any = module
+        for part in class_name.split("."):
+            obj = getattr(obj, part, None)
+        if not (isinstance(obj, type) and issubclass(obj, BaseModel)):
+            raise GeneratorError(f"{spec!r} is not a pydantic model class")
+        return [obj]
+    found = [
+        obj
+        for obj in vars(module).values()
+        if isinstance(obj, type)
+        and issubclass(obj, BaseModel)
+        and obj.__module__ == module.__name__
+    ]
+    if not found:
+        raise GeneratorError(f"module {module_name!r} defines no pydantic model")
+    return found
+
+
+def model_key(cls: type) -> str:
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.models: dict[str, ir.Model] = {}
+        self.order: list[str] = []
+        self._pending: list[type[BaseModel]] = []
+        self._seen: set[str] = set()
+
+    def add(self, cls: type[BaseModel]) -> str:
+        key = model_key(cls)
+        if key not in self._seen:
+            if "<locals>" in cls.__qualname__ or cls.__module__ == "__main__":
+                raise GeneratorError(
+                    f"model {cls.__qualname__} is not importable (defined in a function or "
+                    "__main__); move it to a module"
+                )
+            self._seen.add(key)
+            self._pending.append(cls)
+        return key
+
+    def run(self) -> None:
+        while self._pending:
+            cls = self._pending.pop(0)
+            self._model(cls)
+
+    def _model(self, cls: type[BaseModel]) -> None:
+        if not cls.__pydantic_complete__:
+            try:
+                cls.model_rebuild()
+            except Exception as e:
+                raise GeneratorError(
+                    f"{cls.__qualname__}: unresolved annotations: {e}"
+                ) from e
+        validated = _validated_fields(cls)
+        fields = []
+        for name, info in cls.model_fields.items():
+            where = f"{cls.__qualname__}.{name}"
+            node = self._type(
+                info.annotation, (), list(info.metadata), info.discriminator, where
+            )
+            if name in validated and not isinstance(node, ir.ValidatedType):
+                node = ir.ValidatedType(node)
+            atomic, needed = hints_of(info)
+            fields.append(
+                ir.Field(
+                    name=name,
+                    key=_json_key(info, name, where),
+                    type=node,
+                    default=_default(info),
+                    description=info.description,
+                    atomic=atomic,
+                    needed=needed,
+                )
+            )
+        doc = cls.__dict__.get("__doc__")
+        key = model_key(cls)
+        self.models[key] = ir.Model(
+            key=key,
+            ref=ir.Ref(cls.__module__, cls.__qualname__),
+            doc=inspect.cleandoc(doc) if isinstance(doc, str) else None,
+            fields=tuple(fields),
+        )
+        self.order.append(key)
+
+    def _type(
+        self,
+        tp: Any,
+        at: tuple[int, ...],
+        meta: list[Any],
+        discriminator: Any,
+        where: str,
+    ) -> ir.TypeNode:
+        origin = get_origin(tp)
+        args = get_args(tp)
+        if origin is Annotated:
+            inner = self._type(args[0], (*at, 0), list(args[1:]), discriminator, where)
+            return self._annotated(inner, at, list(args[1:]))
+        if meta:
+            return self._annotated(
+                self._type(tp, at, [], discriminator, where), at, meta
+            )
+        if tp is Any or tp is object:
+            return ir.AnyType(at)
+        if tp is str:
+            return ir.StrType(at)
+        if tp in _SCALARS:
+            return ir.ScalarType(_SCALARS[tp], at)
+        if origin is Literal:
+            return ir.LiteralType(tuple(_literal_value(v, where) for v in args), at)
+        if origin in (typing.Union, types.UnionType):
+            members = tuple(
+                self._type(a, (*at, i), [], None, where) for i, a in enumerate(args)
+            )
+            return ir.UnionType(members, _discriminator_name(discriminator, where), at)
+        if origin in _LISTS or tp in _LISTS:
+            item = self._type(args[0] if args else Any, (*at, 0), [], None, where)
+            return ir.ListType(item, _LISTS[origin or tp], at)
+        if origin is tuple or tp is tuple:
+            if not args or (len(args) == 2 and args[1] is Ellipsis):
+                item = self._type(args[0] if args else Any, (*at, 0), [], None, where)
+                return ir.TupleType((item,), True, at)
+            if args == ((),):
+                return ir.TupleType((), False, at)
+            return ir.TupleType(
+                tuple(
+                    self._type(a, (*at, i), [], None, where) for i, a in enumerate(args)
+                ),
+                False,
+                at,
+            )
+        if origin in _DICTS or tp in _DICTS:
+            if args and args[0] is not str:
+                raise GeneratorError(f"{where}: dict keys must be str, got {args[0]!r}")
+            return ir.DictType(
+                self._type(args[1] if args else Any, (*at, 1), [], None, where), at
+            )
+        if isinstance(tp, type):
+            if issubclass(tp, BaseModel):
+                if tp.__pydantic_generic_metadata__["parameters"]:
+                    raise GeneratorError(
+                        f"{where}: generic model {tp.__qualname__} needs type arguments"
+                    )
+                return ir.ModelType(self.add(tp), at)
+            if issubclass(tp, enum.Enum):
+                return ir.EnumType(
+                    _ref(tp, where), tuple(_enum_value(m, where) for m in tp), at
+                )
+            if tp in _ATOMIC:
+                return ir.AtomicType(_ref(tp, where), _ATOMIC[tp], at)
+            if hasattr(tp, "__get_pydantic_core_schema__"):
+                return ir.AtomicType(_ref(tp, where), ir.ALL_KINDS, at)
+        if (
+            type(tp).__name__ == "TypeAliasType"
+        ):  # `type X = ...` (3.12) or typing_extensions
+            return self._type(tp.__value__, at, meta, discriminator, where)
+        raise GeneratorError(f"{where}: unsupported type {tp!r}")
+
+    def _annotated(
+        self, inner: ir.TypeNode, at: tuple[int, ...], meta: list[Any]
+    ) -> ir.TypeNode:
+        """Constraints keep a value streaming (checked when complete); validators don't."""
+        if any(type(m).__name__ in _VALIDATOR_NAMES for m in meta):
+            return ir.ValidatedType(inner, at)
+        constrained = any(
+            isinstance(
+                m, annotated_types.BaseMetadata | annotated_types.GroupedMetadata
+            )
+            or (isinstance(m, FieldInfo) and m.metadata)
+            or type(m).__module__.startswith("pydantic")
+            for m in meta
+        )
+        if constrained and isinstance(inner, ir.StrType | ir.ScalarType):
+            return type(inner)(**{**inner.__dict__, "at": at, "constrained": True})
+        if isinstance(inner, ir.UnionType):
+            for m in meta:
+                name = _discriminator_name(getattr(m, "discriminator", None), "")
+                if name:
+                    return ir.UnionType(inner.members, name, at)
+        return inner
+
+
+def _validated_fields(cls: type[BaseModel]) -> set[str]:
+    """Fields that have a field validator: they are shown only when complete."""
+    names: set[str] = set()
+    for decorator in cls.__pydantic_decorators__.field_validators.values():
+        fields = decorator.info.fields
+        names.update(cls.model_fields if "*" in fields else fields)
+    return names
+
+
+def _json_key(info: FieldInfo, name: str, where: str) -> str:
+    alias = info.validation_alias if info.validation_alias is not None else info.alias
+    if alias is None:
+        return name
+    if isinstance(alias, str):
+        return alias
+    raise GeneratorError(
+        f"{where}: AliasPath/AliasChoices validation aliases are not supported"
+    )
+
+
+def _default(info: FieldInfo) -> ir.Default:
+    if info.default_factory is not None:
+        return ir.Default("computed")
+    if info.default is PydanticUndefined:
+        return ir.Default("required")
+    if _is_plain_literal(info.default):
+        return ir.Default("literal", info.default)
+    return ir.Default("computed")
+
+
+def _is_plain_literal(value: object) -> bool:
+    """A value whose `repr` is a Python literal that evaluates back to it."""
+    if value is None or isinstance(value, bool | int | str):
+        return type(value) in (type(None), bool, int, str)
+    if type(value) is float:
+        return value == value and value not in (float("inf"), float("-inf"))
+    if type(value) in (list, tuple):
+        return all(_is_plain_literal(v) for v in value)  # type: ignore[attr-defined]
+    if type(value) is dict:
+        return all(type(k) is str and _is_plain_literal(v) for k, v in value.items())
+    return False
+
+
+def _literal_value(value: object, where: str) -> str | int | bool | None:
+    if value is None or type(value) in (str, int, bool):
+        return value  # type: ignore[return-value]
+    if isinstance(value, enum.Enum):
+        raise GeneratorError(
+            f"{where}: Literal of an enum member is not supported; use the enum"
+        )
+    raise GeneratorError(f"{where}: unsupported Literal value {value!r}")
+
+
+def _enum_value(member: enum.Enum, where: str) -> str | int:
+    value = member.value
+    if type(value) in (str, int) or isinstance(value, str | int):
+        return value  # type: ignore[no-any-return]
+    raise GeneratorError(
+        f"{where}: enum {type(member).__qualname__} has a non str/int value"
+    )
+
+
+def _discriminator_name(discriminator: Any, where: str) -> str | None:
+    if discriminator is None:
+        return None
+    if isinstance(discriminator, str):
+        return discriminator
+    return None  # a callable Discriminator: decided by the keys seen, then by pydantic
+
+
+def _ref(tp: type, where: str) -> ir.Ref:
+    if "<locals>" in tp.__qualname__:
+        raise GeneratorError(
+            f"{where}: {tp.__qualname__} is defined in a function; move it to a module"
+        )
+    module = tp.__module__
+    if module == "builtins":
+        return ir.Ref("builtins", tp.__qualname__)
+    if module not in sys.modules:
+        raise GeneratorError(f"{where}: {tp.__qualname__} is not importable")
+    return ir.Ref(module, tp.__qualname__)
+
+
+def build_module(
+    classes: Iterable[type[BaseModel]], sources: tuple[str, ...]
+) -> ir.Module:
+    """Walk every model reachable from the roots into one IR module."""
+    walker = _Walker()
+    roots = tuple(dict.fromkeys(walker.add(cls) for cls in classes))
+    walker.run()
+    return ir.Module(
+        sources=sources,
+        roots=roots,
+        models=tuple(walker.models[k] for k in walker.order),
+    )

@@ -1,0 +1,47 @@
+"""Render a plan through the jinja2 template, then format once with black (pinned)."""
+
+from __future__ import annotations
+
+import ast
+from functools import cache
+from importlib import resources
+
+import black
+import jinja2
+from black.mode import Mode, TargetVersion
+from black.parsing import InvalidInput
+
+from .errors import GeneratorError
+from .plan import Plan
+
+# Fixed here, not read from the user's configuration: output must not depend on it.
+BLACK_MODE = Mode(target_versions={TargetVersion.PY311}, line_length=88)
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FunctionLoader(_load),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+
+
+def _load(name: str) -> str:
+    return resources.files("partialgen").joinpath("templates", name).read_text("utf-8")
+
+
+def render(plan: Plan) -> str:
+    source = (
+        _environment().get_template("module.py.jinja").render(plan=plan, h=plan.helpers)
+    )
+    try:
+        ast.parse(source)
+        return black.format_str(source, mode=BLACK_MODE)
+    except (SyntaxError, InvalidInput) as e:  # a bug in the plan, never the user's
+        raise GeneratorError(
+            f"internal error: generated code does not parse: {e}"
+        ) from e

@@ -1,0 +1,352 @@
+"""Turns the tokenizer's events into typed snapshots, using the generated specs.
+
+The builder owns the frame stack and the string being received. After each chunk the
+parser asks it to `publish`: only the frames on the path of a visible change are rebuilt,
+deepest first, so unchanged nested snapshots keep their identity and a chunk costs the
+depth of the change, not the size of the document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import ImpossiblePrefixError, InvalidOutputError, Path
+from .frames import (
+    CaptureFrame,
+    Container,
+    Frame,
+    ListFrame,
+    ModelFrame,
+    UnionFrame,
+    start_frame,
+)
+from .received import Received
+from .specs import (
+    ARRAY,
+    BOOL,
+    NULL,
+    NUMBER,
+    OBJECT,
+    SLOW,
+    STRING,
+    Choice,
+    Model,
+    Scalar,
+    Spec,
+    Str,
+)
+
+# What the string being received is for.
+NO_STRING, STREAM, CHOICE, CONVERT, IGNORE, RECORD = range(6)
+
+_KIND_NAMES = {
+    OBJECT: "an object",
+    ARRAY: "an array",
+    STRING: "a string",
+    NUMBER: "a number",
+    BOOL: "a boolean",
+    NULL: "null",
+}
+
+
+class ItemEvent(NamedTuple):
+    """A list item that completed and validated: where it is and its full-model instance."""
+
+    path: Path
+    item: BaseModel
+
+
+def _kind_of(token: str) -> int:
+    first = token[0]
+    if first == "t" or first == "f":
+        return BOOL
+    if first == "n":
+        return NULL
+    return NUMBER
+
+
+class Builder:
+    """The tokenizer's sink: keeps the frame stack and publishes snapshots."""
+
+    def __init__(self, root: Model, received: Received) -> None:
+        self.root = root
+        self.received = received
+        self.stack: list[Frame] = []
+        self.dirty = -1  # deepest stack index changed since the last publish
+        self.result: BaseModel | None = None  # the validated root, once it closed
+        self.items: list[ItemEvent] = []
+        # The string being received.
+        self.str_mode = NO_STRING
+        self.str_frame: Container | None = None
+        self.str_spec: Any = None
+        self.str_start = 0
+        self.str_value = ""
+        self.str_parts: list[str] = []
+        self.root_snapshot: BaseModel = ModelFrame(self, 0, root).build()
+        self.dirty = -1
+
+    # -- paths and errors ---------------------------------------------------------------
+
+    def path(self, depth: int | None = None) -> Path:
+        """The path to the value being received (or to the frame at `depth`)."""
+        frames = self.stack if depth is None else self.stack[:depth]
+        return tuple(k for k in (f.slot_key() for f in frames) if k is not None)
+
+    def _invalid(self, error: ValidationError, pos: int) -> InvalidOutputError:
+        details = error.errors()
+        return InvalidOutputError(
+            details[0]["msg"], position=pos, errors=details, validation_error=error
+        )
+
+    def _convert(self, spec: Any, start: int, end: int) -> Any:
+        """Convert a complete value through pydantic, from its raw JSON text."""
+        try:
+            return spec.convert(self.received.slice(start, end))
+        except ValidationError as e:
+            raise self._invalid(e, start) from None
+
+    # -- containers ---------------------------------------------------------------------
+
+    def _slot(self, kind: int, pos: int) -> tuple[Container, Spec | None]:
+        """The frame receiving a value of `kind`, and the spec that takes it (None: ignored)."""
+        top = self.stack[-1]
+        assert isinstance(top, Container)
+        spec = top.slot_spec()
+        if spec is None:  # IGNORED: a key the model does not declare
+            return top, None
+        resolved = spec.resolve(kind)
+        if resolved is None:
+            expected = " or ".join(
+                n for bit, n in _KIND_NAMES.items() if spec.accepts & bit
+            )
+            raise InvalidOutputError(
+                f"expected {expected}, got {_KIND_NAMES[kind]}", position=pos
+            )
+        return top, resolved
+
+    def _push(self, kind: int, pos: int) -> None:
+        if not self.stack:
+            self.stack.append(ModelFrame(self, pos, self.root))
+            return
+        top = self.stack[-1]
+        if top.captures:
+            top.event("begin_object" if kind == OBJECT else "begin_array", (pos,))  # type: ignore[attr-defined]
+            return
+        parent, spec = self._slot(kind, pos)
+        if spec is None:
+            self.stack.append(CaptureFrame(self, pos, None))
+            return
+        frame = start_frame(self, spec, kind, pos)
+        if isinstance(frame, Container):
+            parent.set_value(None)  # holds the slot; the child's snapshot replaces it
+        self.stack.append(frame)
+
+    def begin_object(self, pos: int) -> None:
+        self._push(OBJECT, pos)
+
+    def begin_array(self, pos: int) -> None:
+        self._push(ARRAY, pos)
+
+    def end_object(self, end: int) -> None:
+        frame = self.stack[-1]
+        if frame.captures:
+            frame.event("end", (end,))  # type: ignore[attr-defined]
+            return
+        assert isinstance(frame, Container)
+        snapshot = frame.close(end)
+        self.stack.pop()
+        self.dirty = len(self.stack) - 1
+        if not self.stack:
+            self.root_snapshot = snapshot
+            return
+        parent = self.stack[-1]
+        assert isinstance(parent, Container)
+        parent.put_child(snapshot, frame)
+        parent.slot_done()
+
+    end_array = end_object
+
+    def validate_object(self, frame: ModelFrame, end: int) -> None:
+        """Rule 12: a closed object is validated with its full model, at once."""
+        try:
+            full = frame.spec.full.model_validate_json(
+                self.received.slice(frame.start, end)
+            )
+        except ValidationError as e:
+            error = self._invalid(e, frame.start)
+            error.path = self.path(frame.depth)
+            error.located = True
+            raise error from None
+        if frame.depth == 0:
+            self.result = full
+        elif isinstance(self.stack[frame.depth - 1], ListFrame):
+            self.items.append(ItemEvent(self.path(frame.depth), full))
+
+    def finish_capture(self, frame: CaptureFrame | UnionFrame, end: int) -> None:
+        """A value shown only when complete has closed: convert it into its slot."""
+        self.stack.pop()
+        parent = self.stack[-1]
+        assert isinstance(parent, Container)
+        if frame.spec is not None:  # None: an ignored key's value
+            parent.set_value(self._convert(frame.spec, frame.start, end))
+            parent.slot_done()
+
+    def decide_union(self, frame: UnionFrame, member: Model) -> None:
+        """Replace an undecided union by its member's frame and replay what it recorded."""
+        self.stack.pop()
+        self.str_mode = NO_STRING
+        parent = self.stack[-1]
+        assert isinstance(parent, Container)
+        parent.set_value(None)
+        self.stack.append(ModelFrame(self, frame.start, member))
+        replay: dict[str, Callable[..., None]] = {
+            "begin_object": self.begin_object,
+            "begin_array": self.begin_array,
+            "end": self.end_object,
+            "key": self.key,
+            "string_start": self.string_start,
+            "piece": self.string_piece,
+            "string_end": self.string_end,
+            "scalar": self.scalar,
+        }
+        for kind, args in frame.events:
+            replay[kind](*args)
+
+    def key(self, name: str, pos: int) -> None:
+        top = self.stack[-1]
+        if top.captures:
+            top.event("key", (name, pos))  # type: ignore[attr-defined]
+        else:
+            top.key(name, pos)  # type: ignore[attr-defined]
+
+    # -- strings --------------------------------------------------------------------------
+
+    def string_start(self, pos: int) -> None:
+        top = self.stack[-1]
+        self.str_start = pos
+        if top.captures:
+            self.str_mode = RECORD if isinstance(top, UnionFrame) else IGNORE
+            top.event("string_start", (pos,))  # type: ignore[attr-defined]
+            return
+        frame, spec = self._slot(STRING, pos)
+        self.str_frame = frame
+        self.str_spec = spec
+        self.str_value = ""
+        if spec is None:
+            self.str_mode = IGNORE
+        elif isinstance(spec, Str):
+            self.str_mode = STREAM
+            frame.set_value("")
+        elif isinstance(spec, Choice) and spec.strings_only:
+            self.str_mode = CHOICE
+            self._choose()
+        else:
+            self.str_mode = CONVERT
+
+    def string_piece(self, text: str) -> None:
+        mode = self.str_mode
+        if mode == STREAM:
+            self.str_parts.append(text)
+            depth = self.str_frame.depth  # type: ignore[union-attr]
+            if self.dirty < depth:
+                self.dirty = depth
+        elif mode == CHOICE:
+            self.str_value += text
+            self._choose()
+        elif mode == RECORD:
+            self.stack[-1].event("piece", (text,))  # type: ignore[attr-defined]
+
+    def _choose(self) -> None:
+        """Rule 6: commit a literal once its prefix is unique, fail once it is impossible."""
+        spec: Choice = self.str_spec
+        matches = spec.matching(self.str_value)
+        if not matches:
+            raise ImpossiblePrefixError(
+                path=(),
+                position=self.str_start,
+                prefix=self.str_value,
+                allowed=spec.allowed,
+            )
+        if len(matches) == 1:
+            self.str_frame.set_value(matches[0])  # type: ignore[union-attr]
+
+    def flush_string(self) -> None:
+        """Move the received pieces of a streaming string into its frame's value."""
+        if self.str_parts:
+            self.str_value += "".join(self.str_parts)
+            self.str_parts = []
+            self.str_frame.set_value(self.str_value)  # type: ignore[union-attr]
+
+    def string_end(self, end: int) -> None:
+        mode = self.str_mode
+        self.str_mode = NO_STRING
+        if mode in (RECORD, IGNORE):
+            top = self.stack[-1]
+            if top.captures:
+                top.event("string_end", (end,))  # type: ignore[attr-defined]
+            return
+        frame = self.str_frame
+        assert frame is not None
+        if mode == STREAM:
+            self.flush_string()
+            if self.str_spec.check is not None:
+                frame.set_value(self._convert(self.str_spec, self.str_start, end))
+        elif mode == CHOICE:
+            found, value = self.str_spec.exact(self.str_value)
+            if not found:
+                raise ImpossiblePrefixError(
+                    path=(),
+                    position=self.str_start,
+                    prefix=self.str_value,
+                    allowed=self.str_spec.allowed,
+                )
+            frame.set_value(value)
+        else:
+            frame.set_value(self._convert(self.str_spec, self.str_start, end))
+        frame.slot_done()
+
+    # -- numbers and keywords -------------------------------------------------------------
+
+    def scalar(self, token: str, pos: int, end: int) -> None:
+        top = self.stack[-1]
+        if top.captures:
+            top.event("scalar", (token, pos, end))  # type: ignore[attr-defined]
+            return
+        kind = _kind_of(token)
+        frame, spec = self._slot(kind, pos)
+        if spec is None:
+            return
+        value = SLOW
+        if isinstance(spec, Scalar) and spec.fast and kind == spec.natural:
+            value = spec.plain(token)
+        if value is SLOW:
+            value = self._convert(spec, pos, end)
+        frame.set_value(value)
+        frame.slot_done()
+
+    # -- snapshots --------------------------------------------------------------------------
+
+    def publish(self) -> BaseModel:
+        """Rebuild the changed path, deepest first; the same root object if nothing did."""
+        if self.str_parts and self.str_mode == STREAM:
+            self.flush_string()
+        depth = self.dirty
+        if depth < 0:
+            return self.root_snapshot
+        self.dirty = -1
+        stack = self.stack
+        snapshot: Any = None
+        child: Frame | None = None
+        for index in range(min(depth, len(stack) - 1), -1, -1):
+            frame = stack[index]
+            assert isinstance(frame, Container)
+            if child is not None:
+                frame.put_child(snapshot, child)
+            snapshot = frame.build()
+            child = frame
+        if snapshot is not None:
+            self.root_snapshot = snapshot
+        return self.root_snapshot

@@ -1,0 +1,341 @@
+"""The open containers of a document being built: one frame per `{` or `[` on the path.
+
+Structural frames (model, list, dict) hold the values received so far and build their
+snapshot on demand. Capture frames stand for a value that is shown only when complete (an
+atomic container, an ignored key's value, an undecided union) and absorb everything
+inside it. Frames never recurse: the builder keeps them on an explicit stack.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from .errors import ImpossiblePrefixError, InvalidOutputError
+from .snapshot import Completion, build_partial
+from .specs import OBJECT, Atomic, DictOf, Field, ListOf, Model, Spec, Union
+
+if TYPE_CHECKING:
+    from .builder import Builder
+
+IGNORED: Spec | None = None  # the slot spec of a key the model does not declare
+OPENERS = ("begin_object", "begin_array")
+
+
+class Frame:
+    __slots__ = ("b", "depth", "start")
+    captures = False  # True: the frame absorbs every event inside it
+
+    def __init__(self, builder: Builder, start: int) -> None:
+        self.b = builder
+        self.depth = len(builder.stack)
+        self.start = start
+
+    def slot_key(self) -> str | int | None:
+        """The path element of the value being received now, for error messages."""
+        return None
+
+
+class Container(Frame):
+    """A frame whose values are shown while they stream: model, list or dict."""
+
+    __slots__ = ("slot_open",)
+
+    def __init__(self, builder: Builder, start: int) -> None:
+        super().__init__(builder, start)
+        self.slot_open = False  # the current slot already holds a (still open) value
+        if builder.dirty < self.depth:
+            builder.dirty = self.depth
+
+    def slot_spec(self) -> Spec | None:
+        raise NotImplementedError
+
+    def set_value(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def slot_done(self) -> None:
+        raise NotImplementedError
+
+    def put_child(self, snapshot: Any, child: Frame) -> None:
+        self.set_value(snapshot)
+
+    def build(self) -> Any:
+        raise NotImplementedError
+
+    def close(self, end: int) -> Any:
+        """The frame's final snapshot once its closing bracket arrived."""
+        return self.build()
+
+
+class ModelFrame(Container):
+    __slots__ = (
+        "closed",
+        "completion",
+        "counts",
+        "done",
+        "field",
+        "fields_set",
+        "spec",
+        "values",
+    )
+
+    def __init__(self, builder: Builder, start: int, spec: Model) -> None:
+        super().__init__(builder, start)
+        self.spec = spec
+        self.values = spec.defaults()
+        self.fields_set: set[str] = set()
+        self.done: frozenset[str] = frozenset()
+        self.closed = False
+        self.field: Field | None = None  # whose value is arriving; None: an ignored key
+        self.counts: dict[str, int] = {}  # complete items of list/dict fields
+        self.completion: Completion | None = None
+
+    def slot_key(self) -> str | int | None:
+        return self.field.key if self.field is not None else None
+
+    def key(self, name: str, pos: int) -> None:
+        field = self.spec.by_key.get(name)
+        self.field = field
+        self.slot_open = False
+        if field is None:
+            if self.spec.forbid_extra:
+                raise InvalidOutputError(
+                    f"unexpected key {name!r}: {self.spec.full.__name__} forbids extra keys",
+                    path=(name,),
+                    position=pos,
+                )
+            return
+        if field.name not in self.fields_set:
+            self.fields_set = self.fields_set | {field.name}
+        elif (
+            field.name in self.done
+        ):  # a repeated key: the last value wins, as in pydantic
+            self.done = self.done - {field.name}
+            self.completion = None
+
+    def slot_spec(self) -> Spec | None:
+        return self.field.spec if self.field is not None else IGNORED
+
+    def set_value(self, value: Any) -> None:
+        self.values[self.field.name] = value  # type: ignore[union-attr]
+        self.slot_open = True
+        b = self.b
+        if b.dirty < self.depth:
+            b.dirty = self.depth
+
+    def slot_done(self) -> None:
+        self.slot_open = False
+        self.done = self.done | {self.field.name}  # type: ignore[union-attr]
+        self.completion = None
+
+    def put_child(self, snapshot: Any, child: Frame) -> None:
+        self.values[self.field.name] = snapshot  # type: ignore[union-attr]
+        if isinstance(child, ListFrame | DictFrame):
+            name = self.field.name  # type: ignore[union-attr]
+            if self.counts.get(name) != child.complete:
+                self.counts = {**self.counts, name: child.complete}
+                self.completion = None
+
+    def build(self) -> BaseModel:
+        if self.completion is None:
+            self.completion = Completion(self.done, self.closed, self.counts)
+        return build_partial(
+            self.spec.partial, dict(self.values), self.fields_set, self.completion
+        )
+
+    def close(self, end: int) -> BaseModel:
+        self.closed = True
+        self.completion = None
+        self.b.validate_object(self, end)
+        return self.build()
+
+
+class ListFrame(Container):
+    __slots__ = ("complete", "items", "spec")
+
+    def __init__(self, builder: Builder, start: int, spec: ListOf) -> None:
+        super().__init__(builder, start)
+        self.spec = spec
+        self.items: list[Any] = []
+        self.complete = 0
+
+    def slot_key(self) -> str | int | None:
+        return len(self.items) - 1 if self.slot_open else len(self.items)
+
+    def slot_spec(self) -> Spec | None:
+        return self.spec.item
+
+    def set_value(self, value: Any) -> None:
+        if self.slot_open:
+            self.items[-1] = value
+        else:
+            self.items.append(value)
+            self.slot_open = True
+        b = self.b
+        if b.dirty < self.depth:
+            b.dirty = self.depth
+
+    def slot_done(self) -> None:
+        self.slot_open = False
+        self.complete = len(self.items)
+
+    def put_child(self, snapshot: Any, child: Frame) -> None:
+        self.items[-1] = snapshot
+
+    def build(self) -> Any:
+        return self.spec.container(self.items)
+
+
+class DictFrame(Container):
+    __slots__ = ("complete", "current", "entries", "spec")
+
+    def __init__(self, builder: Builder, start: int, spec: DictOf) -> None:
+        super().__init__(builder, start)
+        self.spec = spec
+        self.entries: dict[str, Any] = {}
+        self.current = ""
+        self.complete = 0
+
+    def slot_key(self) -> str | int | None:
+        return self.current
+
+    def key(self, name: str, pos: int) -> None:
+        self.current = name
+        self.slot_open = False
+
+    def slot_spec(self) -> Spec | None:
+        return self.spec.value
+
+    def set_value(self, value: Any) -> None:
+        self.entries[self.current] = value
+        self.slot_open = True
+        b = self.b
+        if b.dirty < self.depth:
+            b.dirty = self.depth
+
+    def slot_done(self) -> None:
+        self.slot_open = False
+        self.complete += 1
+
+    def put_child(self, snapshot: Any, child: Frame) -> None:
+        self.entries[self.current] = snapshot
+
+    def build(self) -> Any:
+        return dict(self.entries)
+
+
+class CaptureFrame(Frame):
+    """An atomic container value (converted when it closes) or an ignored key's value."""
+
+    __slots__ = ("level", "spec")
+    captures = True
+
+    def __init__(self, builder: Builder, start: int, spec: Atomic | None) -> None:
+        super().__init__(builder, start)
+        self.spec = spec
+        self.level = 1  # brackets open inside the value, its own included
+
+    def event(self, kind: str, args: tuple[Any, ...]) -> None:
+        if kind in OPENERS:
+            self.level += 1
+        elif kind == "end":
+            self.level -= 1
+            if self.level == 0:
+                self.b.finish_capture(self, args[0])
+
+
+class UnionFrame(Frame):
+    """An object whose union member is not decided yet: its events are recorded, then
+    replayed into the chosen member's frame as soon as the tag or the keys decide it."""
+
+    __slots__ = (
+        "candidates",
+        "events",
+        "in_tag",
+        "level",
+        "spec",
+        "stuck",
+        "tag_prefix",
+    )
+    captures = True
+
+    def __init__(self, builder: Builder, start: int, spec: Union) -> None:
+        super().__init__(builder, start)
+        self.spec = spec
+        self.level = 1
+        self.events: list[tuple[str, tuple[Any, ...]]] = []  # all after its own '{'
+        self.candidates = spec.models()
+        self.in_tag = False  # the value now arriving at the top level is the tag's
+        self.tag_prefix: str | None = None
+        self.stuck = False  # keys fit no member: the union adapter decides at the end
+
+    def event(self, kind: str, args: tuple[Any, ...]) -> None:
+        if not self.stuck:
+            self.events.append((kind, args))
+        if kind in OPENERS:
+            self.level += 1
+            self.in_tag = False
+        elif kind == "end":
+            self.level -= 1
+            if self.level == 0:
+                self.b.finish_capture(self, args[0])
+        elif self.level == 1 and not self.stuck:
+            self._top_level(kind, args)
+
+    def _top_level(self, kind: str, args: tuple[Any, ...]) -> None:
+        spec = self.spec
+        if kind == "key":
+            name = args[0]
+            self.in_tag = name == spec.tag_key
+            if spec.tag_key is None or name != spec.tag_key:
+                fits = [m for m in self.candidates if name in m.by_key]
+                if not fits:
+                    self.stuck = True
+                    self.events = []
+                    return
+                self.candidates = fits
+                if len(fits) == 1:
+                    self.b.decide_union(self, fits[0])
+        elif kind == "string_start" and self.in_tag:
+            self.tag_prefix = ""
+            self._tag("", args[0], final=False)
+        elif kind == "piece" and self.in_tag and self.tag_prefix is not None:
+            self.tag_prefix += args[0]
+            self._tag(self.tag_prefix, self.start, final=False)
+        elif kind == "string_end" and self.in_tag and self.tag_prefix is not None:
+            self._tag(self.tag_prefix, self.start, final=True)
+        elif kind == "scalar":
+            self.in_tag = False
+
+    def _tag(self, prefix: str, pos: int, final: bool) -> None:
+        tags = self.spec.tags
+        if final:
+            matches = {tags[prefix]} if prefix in tags else set()
+        else:
+            matches = {i for tag, i in tags.items() if tag.startswith(prefix)}
+        if not matches:
+            raise ImpossiblePrefixError(
+                path=(self.spec.tag_key or "",),
+                position=pos,
+                prefix=prefix,
+                allowed=list(tags),
+            )
+        if len(matches) == 1:
+            member = self.spec.members[matches.pop()]
+            assert isinstance(member, Model)
+            self.b.decide_union(self, member)
+
+
+def start_frame(builder: Builder, spec: Spec, kind: int, pos: int) -> Frame:
+    """The frame for a container value of `kind` starting where `spec` is expected."""
+    if isinstance(spec, Model):
+        return ModelFrame(builder, pos, spec)
+    if isinstance(spec, ListOf):
+        return ListFrame(builder, pos, spec)
+    if isinstance(spec, DictOf):
+        return DictFrame(builder, pos, spec)
+    if isinstance(spec, Union) and kind == OBJECT:
+        return UnionFrame(builder, pos, spec)
+    assert isinstance(spec, Atomic)
+    return CaptureFrame(builder, pos, spec)

@@ -1,0 +1,176 @@
+"""The public, sans-I/O stream parser that generated `XParser` classes specialise."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from typing import Any, ClassVar, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from .builder import Builder, ItemEvent
+from .errors import IncompleteOutputError, InvalidOutputError, PartialgenError
+from .received import Received
+from .specs import Model
+from .tokenizer import Tokenizer
+
+P = TypeVar("P", bound=BaseModel)
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T", bound=BaseModel)
+
+DEFAULT_MAX_DEPTH = 1000
+
+
+class StreamParser(Generic[P, M]):
+    """Feed text in any chunking, get a typed `P` snapshot back; close to get the `M`.
+
+    `feed` returns the same snapshot object when nothing visible changed. Snapshots are
+    never mutated after they are returned. Any error is raised once and again on every
+    later call; it carries the last snapshot and all received text.
+    """
+
+    spec: ClassVar[Model]
+
+    def __init__(self, *, max_depth: int = DEFAULT_MAX_DEPTH) -> None:
+        self._received = Received()
+        self._builder = Builder(self.spec, self._received)
+        self._tokenizer = Tokenizer(self._builder, max_depth)
+        self._error: PartialgenError | None = None
+
+    @property
+    def snapshot(self) -> P:
+        """The latest snapshot (defaults only, before any text)."""
+        return self._builder.root_snapshot  # type: ignore[return-value]
+
+    @property
+    def text(self) -> str:
+        """Everything received so far, exactly as it arrived."""
+        return self._received.text()
+
+    @property
+    def done(self) -> bool:
+        """True once the root object has closed."""
+        return self._tokenizer.done
+
+    def feed(self, text: str) -> P:
+        """Consume one chunk; return the snapshot after it."""
+        if self._error is not None:
+            if text:
+                self._received.append(text)
+                self._error.text = self._received.text()
+            raise self._error
+        if not text:
+            return self.snapshot
+        self._received.append(text)
+        try:
+            self._tokenizer.feed(text)
+        except InvalidOutputError as e:
+            self._fail(e)
+        return self._builder.publish()  # type: ignore[return-value]
+
+    def _fail(self, error: InvalidOutputError) -> None:
+        if not error.located:
+            error.path = self._builder.path() + error.path
+            error.located = True
+        try:
+            error.snapshot = self._builder.publish()
+        except Exception:
+            error.snapshot = self.snapshot
+        error.text = self._received.text()
+        self._error = error
+        raise error from None
+
+    def close(self) -> M:
+        """The validated full model; raises IncompleteOutputError if the text ended early."""
+        if self._error is not None:
+            raise self._error
+        result = self._builder.result
+        if result is None:
+            started = (
+                "the root object has not closed"
+                if self._tokenizer.started
+                else "no JSON object was received"
+            )
+            self._error = IncompleteOutputError(
+                f"the output ended early: {started}",
+                snapshot=self.snapshot,
+                text=self._received.text(),
+            )
+            raise self._error
+        return result  # type: ignore[return-value]
+
+    def take_items(self, cls: type[T]) -> list[T]:
+        """Completed, validated list items of model `cls` not taken yet, in order."""
+        taken = [e.item for e in self._builder.items if isinstance(e.item, cls)]
+        if taken:
+            self._builder.items = [
+                e for e in self._builder.items if not isinstance(e.item, cls)
+            ]
+        return taken
+
+    def take_item_events(self) -> list[ItemEvent]:
+        """Every completed list item not taken yet, with its path, in order."""
+        events, self._builder.items = self._builder.items, []
+        return events
+
+    @classmethod
+    def stream(cls, chunks: Iterable[str], **options: Any) -> SnapshotStream[P, M]:
+        """Iterate snapshots (only when something changed); `.result` holds the final model."""
+        return SnapshotStream(cls(**options), chunks)
+
+    @classmethod
+    def astream(
+        cls, chunks: AsyncIterable[str], **options: Any
+    ) -> AsyncSnapshotStream[P, M]:
+        """The async twin of `stream`."""
+        return AsyncSnapshotStream(cls(**options), chunks)
+
+
+class _Stream(Generic[P, M]):
+    def __init__(self, parser: StreamParser[P, M]) -> None:
+        self.parser = parser
+        self._result: M | None = None
+        self._last: P = parser.snapshot
+
+    @property
+    def result(self) -> M:
+        """The validated full model, available once iteration finished."""
+        if self._result is None:
+            raise RuntimeError("the stream has not been iterated to its end yet")
+        return self._result
+
+    def _step(self, chunk: str) -> P | None:
+        snapshot = self.parser.feed(chunk)
+        if snapshot is self._last:
+            return None
+        self._last = snapshot
+        return snapshot
+
+
+class SnapshotStream(_Stream[P, M]):
+    """Snapshots from a sync iterable of text chunks; closes the parser at the end."""
+
+    def __init__(self, parser: StreamParser[P, M], chunks: Iterable[str]) -> None:
+        super().__init__(parser)
+        self._chunks = chunks
+
+    def __iter__(self) -> Iterator[P]:
+        for chunk in self._chunks:
+            snapshot = self._step(chunk)
+            if snapshot is not None:
+                yield snapshot
+        self._result = self.parser.close()
+
+
+class AsyncSnapshotStream(_Stream[P, M]):
+    """Snapshots from an async iterable of text chunks; closes the parser at the end."""
+
+    def __init__(self, parser: StreamParser[P, M], chunks: AsyncIterable[str]) -> None:
+        super().__init__(parser)
+        self._chunks = chunks
+
+    async def __aiter__(self) -> AsyncIterator[P]:
+        async for chunk in self._chunks:
+            snapshot = self._step(chunk)
+            if snapshot is not None:
+                yield snapshot
+        self._result = self.parser.close()

@@ -1,0 +1,392 @@
+"""Schema knowledge for the parser, as plain objects that generated modules construct.
+
+A spec says, for one position in the document, which JSON kinds could ever validate there
+(so a wrong kind fails at its first character) and how a complete value is converted. The
+conversion of anything that is not a plain token goes through pydantic itself, on the raw
+JSON text of the value, so it agrees with `Model.model_validate_json` by construction.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, get_args
+
+from pydantic import BaseModel, ConfigDict, TypeAdapter
+
+from .snapshot import Completion, build_partial
+
+# JSON kinds, as bits, by the first character of a value.
+OBJECT, ARRAY, STRING, NUMBER, BOOL, NULL = 1, 2, 4, 8, 16, 32
+ANY_KIND = 63
+
+_PLAIN_INT = re.compile(r"-?[0-9]+\Z")
+
+_CONFIG_KEYS = (
+    "strict",
+    "str_strip_whitespace",
+    "str_to_lower",
+    "str_to_upper",
+    "str_max_length",
+    "str_min_length",
+    "allow_inf_nan",
+    "ser_json_inf_nan",
+    "val_json_bytes",
+    "coerce_numbers_to_str",
+    "use_enum_values",
+)
+
+
+class At:
+    """Where a type sits in a full model: a field, then indices into `get_args`.
+
+    Its `TypeAdapter` is built on first use, with the field's constraints and the
+    model's config, so importing a generated module stays cheap.
+    """
+
+    __slots__ = ("_adapter", "args", "field", "model")
+
+    def __init__(
+        self, model: type[BaseModel], field: str, args: tuple[int, ...] = ()
+    ) -> None:
+        self.model = model
+        self.field = field
+        self.args = args
+        self._adapter: TypeAdapter[Any] | None = None
+
+    def adapter(self) -> TypeAdapter[Any]:
+        if self._adapter is None:
+            info = self.model.model_fields[self.field]
+            tp: Any = info.annotation
+            if self.args:
+                for index in self.args:
+                    tp = get_args(tp)[index]
+            elif info.metadata:
+                tp = Annotated[(tp, *info.metadata)]
+            config = {
+                k: self.model.model_config[k]
+                for k in _CONFIG_KEYS  # type: ignore[literal-required]
+                if k in self.model.model_config
+            }
+            adapter_config = ConfigDict(**config) if config and not _is_model(tp) else None  # type: ignore[typeddict-item]
+            self._adapter = TypeAdapter(tp, config=adapter_config)
+        return self._adapter
+
+    def validate_json(self, raw: str) -> Any:
+        return self.adapter().validate_json(raw)
+
+
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+class Spec:
+    """Base of every spec; `accepts` holds the JSON kinds that could validate here."""
+
+    __slots__ = ("accepts",)
+    accepts: int
+
+    def resolve(self, kind: int) -> Spec | None:
+        """The spec that takes over once a value of `kind` starts (None: impossible)."""
+        return self if self.accepts & kind else None
+
+    def to_partial(self, value: Any) -> Any:
+        """The snapshot form of a validated full value (identity for plain values)."""
+        return value
+
+
+class Str(Spec):
+    """A plain `str`: streams character by character; constraints checked at the end."""
+
+    __slots__ = ("check",)
+
+    def __init__(self, check: At | None = None) -> None:
+        self.accepts = STRING
+        self.check = check  # only for a constrained string, validated when complete
+
+    def convert(self, raw: str) -> Any:
+        assert self.check is not None, "only a constrained string is converted"
+        return self.check.validate_json(raw)
+
+
+SLOW: Any = object()  # a plain token that pydantic must convert after all
+
+
+class Scalar(Spec):
+    """int, float, bool or None: plain tokens convert directly, the rest via pydantic.
+
+    `fast` is False when constraints or the model's config could change the value.
+    """
+
+    __slots__ = ("check", "fast", "kind", "natural")
+
+    def __init__(self, kind: str, check: At | None, fast: bool = True) -> None:
+        self.kind = kind
+        self.check = check
+        self.fast = fast
+        self.accepts, self.natural = {
+            "int": (NUMBER | STRING | BOOL, NUMBER),
+            "float": (NUMBER | STRING | BOOL, NUMBER),
+            "bool": (BOOL | NUMBER | STRING, BOOL),
+            "none": (NULL, NULL),
+        }[kind]
+
+    def plain(self, token: str) -> Any:
+        """The value of a token of the natural kind, or SLOW."""
+        kind = self.kind
+        if kind == "int":
+            if _PLAIN_INT.match(token) and len(token) < 4000:  # int()'s digit limit
+                return int(token)
+            return SLOW
+        if kind == "float":
+            return float(token)
+        if kind == "bool":
+            return token == "true"
+        return None
+
+    def convert(self, raw: str) -> Any:
+        assert self.check is not None, "null converts on the fast path"
+        return self.check.validate_json(raw)
+
+
+NONE = Scalar("none", None)  # JSON null where None is allowed
+
+
+class Choice(Spec):
+    """A `Literal` or `Enum`: a string value commits as soon as its prefix is unique."""
+
+    __slots__ = ("allowed", "check", "options", "strings_only")
+
+    def __init__(
+        self, options: Sequence[tuple[Any, Any]], check: At, accepts: int
+    ) -> None:
+        # (JSON value, snapshot value): ("red", Color.RED), ("admin", "admin"), (1, 1)
+        self.options = tuple((j, v) for j, v in options if isinstance(j, str))
+        self.strings_only = len(self.options) == len(options)
+        self.allowed = tuple(j for j, _ in options)
+        self.check = check
+        self.accepts = accepts
+
+    def matching(self, prefix: str) -> list[Any]:
+        return [v for j, v in self.options if j.startswith(prefix)]
+
+    def exact(self, text: str) -> tuple[bool, Any]:
+        for j, v in self.options:
+            if j == text:
+                return True, v
+        return False, None
+
+    def convert(self, raw: str) -> Any:
+        return self.check.validate_json(raw)
+
+
+class Atomic(Spec):
+    """A value shown only when complete (datetime, UUID, tuple, Any, validated fields)."""
+
+    __slots__ = ("check", "partial")
+
+    def __init__(
+        self, check: At, accepts: int = ANY_KIND, partial: Spec | None = None
+    ) -> None:
+        self.check = check
+        self.accepts = accepts
+        self.partial = (
+            partial  # converts a validated value holding models into partials
+        )
+
+    def convert(self, raw: str) -> Any:
+        value = self.check.validate_json(raw)
+        return value if self.partial is None else self.partial.to_partial(value)
+
+
+class ListOf(Spec):
+    """list, set or frozenset: `[]` at once, items as they start (or complete)."""
+
+    __slots__ = ("container", "item")
+
+    def __init__(
+        self, item: Spec, container: Callable[[list[Any]], Any] = list
+    ) -> None:
+        self.accepts = ARRAY
+        self.item = item
+        self.container = container
+
+    def to_partial(self, value: Any) -> Any:
+        return self.container([self.item.to_partial(v) for v in value])
+
+
+class DictOf(Spec):
+    """dict[str, X]: an entry appears once its key is complete and its value begins."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Spec) -> None:
+        self.accepts = OBJECT
+        self.value = value
+
+    def to_partial(self, value: Any) -> Any:
+        return {k: self.value.to_partial(v) for k, v in value.items()}
+
+
+class Field:
+    """One field of a model: attribute name, JSON key, value spec (and the full model's
+    attribute name, when the partial had to rename it)."""
+
+    __slots__ = ("full_name", "key", "name", "spec")
+
+    def __init__(
+        self, name: str, key: str, spec: Spec, full_name: str | None = None
+    ) -> None:
+        self.name = name
+        self.key = key
+        self.spec = spec
+        self.full_name = full_name or name
+
+
+class Model(Spec):
+    """A model: its partial and full classes and its field table, keyed by JSON key."""
+
+    __slots__ = (
+        "by_key",
+        "complete",
+        "default_factories",
+        "fields",
+        "forbid_extra",
+        "full",
+        "partial",
+        "static_defaults",
+    )
+
+    def __init__(self, full: type[BaseModel]) -> None:
+        self.accepts = OBJECT
+        self.partial: type[BaseModel] = BaseModel  # set by define()
+        self.full = full
+        self.fields: tuple[Field, ...] = ()
+        self.by_key: dict[str, Field] = {}
+        self.forbid_extra = full.model_config.get("extra") == "forbid"
+        self.static_defaults: dict[str, Any] = {}
+        self.default_factories: dict[str, Callable[[], Any]] = {}
+        self.complete = Completion(frozenset(), True, {})
+
+    def define(self, partial: type[BaseModel], *fields: Field) -> None:
+        """Bind the partial class and fill the field table.
+
+        Separate from __init__ so that models (and partial-class defaults) can refer to
+        each other's specs before every table is filled.
+        """
+        self.partial = partial
+        self.fields = fields
+        by_name = self.full.model_config.get(
+            "validate_by_name"
+        ) or self.full.model_config.get("populate_by_name")
+        for f in fields:
+            self.by_key[f.key] = f
+            if by_name:
+                self.by_key.setdefault(f.name, f)
+        for name, info in self.partial.model_fields.items():
+            if info.default_factory is not None:
+                self.default_factories[name] = info.default_factory  # type: ignore[assignment]
+            elif isinstance(info.default, list | dict | set):
+                self.default_factories[name] = _copier(info.default)
+            else:
+                self.static_defaults[name] = info.default
+
+    def default_factory(self, name: str) -> Callable[[], Any]:
+        """A factory for the partial class: the full model's default, as a partial value."""
+
+        def make() -> Any:
+            value = self.full.model_fields[name].get_default(
+                call_default_factory=True, validated_data={}
+            )
+            field = next((f for f in self.fields if f.full_name == name), None)
+            return value if field is None else field.spec.to_partial(value)
+
+        return make
+
+    def defaults(self) -> dict[str, Any]:
+        """Field values before any key arrives: declared defaults, else None."""
+        values = dict(self.static_defaults)
+        for name, factory in self.default_factories.items():
+            values[name] = factory()
+        return values
+
+    def to_partial(self, value: Any) -> Any:
+        if not isinstance(value, BaseModel):
+            return value
+        values = {
+            f.name: f.spec.to_partial(getattr(value, f.full_name)) for f in self.fields
+        }
+        return build_partial(
+            self.partial, values, set(value.model_fields_set), self.complete
+        )
+
+
+def _copier(value: Any) -> Callable[[], Any]:
+    return lambda: copy.deepcopy(value)
+
+
+class Union(Spec):
+    """A union: decided by the first character's kind, a discriminator, or the keys seen."""
+
+    __slots__ = ("_by_kind", "check", "members", "tag_key", "tags")
+
+    def __init__(
+        self,
+        members: Sequence[Spec],
+        check: At | None,
+        discriminator: tuple[str, dict[str, int]] | None = None,
+    ) -> None:
+        self.members = tuple(members)
+        self.check = check
+        self.accepts = 0
+        for m in self.members:
+            self.accepts |= m.accepts
+        # The discriminator's JSON key and its JSON values → member index.
+        self.tag_key: str | None = discriminator[0] if discriminator else None
+        self.tags: dict[str, int] = discriminator[1] if discriminator else {}
+        self._by_kind: dict[int, Spec | None] = {}
+        for kind in (OBJECT, ARRAY, STRING, NUMBER, BOOL, NULL):
+            self._by_kind[kind] = self._decide(kind)
+
+    def _decide(self, kind: int) -> Spec | None:
+        fits = [m.resolve(kind) for m in self.members if m.accepts & kind]
+        candidates = [m for m in fits if m is not None]
+        if not candidates:
+            return None
+        if len(candidates) == 1:
+            return candidates[0]
+        if kind == STRING:
+            # pydantic's smart mode prefers the exact type: a JSON string is a `str`.
+            for m in candidates:
+                if isinstance(m, Str):
+                    return m
+        if kind == OBJECT and all(isinstance(m, Model) for m in candidates):
+            return self  # decided while the object streams, by tag or keys
+        assert self.check is not None, "an ambiguous union needs its location"
+        return Atomic(self.check, kind, partial=self)
+
+    def resolve(self, kind: int) -> Spec | None:
+        return self._by_kind[kind]
+
+    def models(self) -> list[Model]:
+        return [m for m in self.members if isinstance(m, Model)]
+
+    def convert(self, raw: str) -> Any:
+        assert self.check is not None
+        return self.to_partial(self.check.validate_json(raw))
+
+    def to_partial(self, value: Any) -> Any:
+        for m in self.members:
+            if isinstance(m, Model) and isinstance(value, m.full):
+                return m.to_partial(value)
+            if isinstance(m, ListOf | DictOf) and isinstance(
+                value, list | dict | set | frozenset
+            ):
+                return m.to_partial(value)
+        return value
+
+
+def Optional(spec: Spec) -> Union:
+    """`X | None`: null, or whatever X takes."""
+    return Union((spec, NONE), None)
