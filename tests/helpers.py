@@ -1,0 +1,41 @@
+"""Shared helpers: chunk text, stream it, and collect the snapshots a user would see."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from partialgen import StreamParser
+
+P = TypeVar("P", bound=BaseModel)
+M = TypeVar("M", bound=BaseModel)
+
+
+def fixed_chunks(text: str, size: int) -> list[str]:
+    return [text[i : i + size] for i in range(0, len(text), size)]
+
+
+def split_at(text: str, cuts: Iterable[int]) -> list[str]:
+    """Cut `text` at the given offsets (sorted, deduplicated, out-of-range ignored)."""
+    points = sorted({c for c in cuts if 0 < c < len(text)})
+    bounds = [0, *points, len(text)]
+    return [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def stream_all(
+    parser_cls: type[StreamParser[P, M]], chunks: Sequence[str]
+) -> tuple[list[P], M]:
+    """Feed every chunk; return the distinct snapshots (in order) and the closed result."""
+    parser = parser_cls()
+    seen: list[P] = [parser.snapshot]
+    for chunk in chunks:
+        snapshot = parser.feed(chunk)
+        if snapshot is not seen[-1]:
+            seen.append(snapshot)
+    return seen, parser.close()
+
+
+def dump(snapshot: BaseModel) -> dict[str, Any]:
+    return snapshot.model_dump()
