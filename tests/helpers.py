@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
-
 from partialgen import StreamParser
+from pydantic import BaseModel
 
 P = TypeVar("P", bound=BaseModel)
 M = TypeVar("M", bound=BaseModel)
@@ -21,7 +21,7 @@ def split_at(text: str, cuts: Iterable[int]) -> list[str]:
     """Cut `text` at the given offsets (sorted, deduplicated, out-of-range ignored)."""
     points = sorted({c for c in cuts if 0 < c < len(text)})
     bounds = [0, *points, len(text)]
-    return [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [text[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 def stream_all(

@@ -12,7 +12,10 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_partialgen_check_passes_on_the_repository() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "partialgen", "check"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "fresh" in result.stdout

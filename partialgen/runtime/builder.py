@@ -96,9 +96,14 @@ class Builder:
         return tuple(k for k in (f.slot_key() for f in frames) if k is not None)
 
     def _invalid(self, error: ValidationError, pos: int) -> InvalidOutputError:
+        """pydantic's verdict on a value at `pos`; its first error's location is kept."""
         details = error.errors()
         return InvalidOutputError(
-            details[0]["msg"], position=pos, errors=details, validation_error=error
+            details[0]["msg"],
+            path=tuple(details[0]["loc"]),
+            position=pos,
+            errors=details,
+            validation_error=error,
         )
 
     def _convert(self, spec: Any, start: int, end: int) -> Any:
@@ -177,7 +182,7 @@ class Builder:
             )
         except ValidationError as e:
             error = self._invalid(e, frame.start)
-            error.path = self.path(frame.depth)
+            error.path = self.path(frame.depth) + error.path
             error.located = True
             raise error from None
         if frame.depth == 0:
