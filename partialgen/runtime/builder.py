@@ -61,7 +61,7 @@ class ItemEvent(NamedTuple):
 
 def _kind_of(token: str) -> int:
     first = token[0]
-    if first == "t" or first == "f":
+    if first in "tf":
         return BOOL
     if first == "n":
         return NULL
@@ -85,6 +85,7 @@ class Builder:
         self.str_start = 0
         self.str_value = ""
         self.str_parts: list[str] = []
+        self.str_committed = False  # a literal's value is already shown
         self.root_snapshot: BaseModel = ModelFrame(self, 0, root).build()
         self.dirty = -1
 
@@ -174,13 +175,18 @@ class Builder:
 
     end_array = end_object
 
-    def validate_object(self, frame: ModelFrame, end: int) -> None:
-        """Rule 12: a closed object is validated with its full model, at once."""
+    def validate_object(self, frame: ModelFrame, end: int) -> Any:
+        """Rule 12: a closed object is validated with its full model, at once.
+
+        Returns None, or the snapshot replacing a union member guessed from its keys when
+        pydantic's union validation chose differently.
+        """
+        raw = self.received.slice(frame.start, end)
         try:
-            full = frame.spec.full.model_validate_json(
-                self.received.slice(frame.start, end)
-            )
+            full = frame.spec.full.model_validate_json(raw)
         except ValidationError as e:
+            if frame.fallback is not None:
+                return self._convert(frame.fallback, frame.start, end)
             error = self._invalid(e, frame.start)
             error.path = self.path(frame.depth) + error.path
             error.located = True
@@ -189,6 +195,7 @@ class Builder:
             self.result = full
         elif isinstance(self.stack[frame.depth - 1], ListFrame):
             self.items.append(ItemEvent(self.path(frame.depth), full))
+        return None
 
     def finish_capture(self, frame: CaptureFrame | UnionFrame, end: int) -> None:
         """A value shown only when complete has closed: convert it into its slot."""
@@ -199,14 +206,19 @@ class Builder:
             parent.set_value(self._convert(frame.spec, frame.start, end))
             parent.slot_done()
 
-    def decide_union(self, frame: UnionFrame, member: Model) -> None:
+    def decide_union(
+        self, frame: UnionFrame, member: Model, by_keys: bool = False
+    ) -> None:
         """Replace an undecided union by its member's frame and replay what it recorded."""
         self.stack.pop()
         self.str_mode = NO_STRING
         parent = self.stack[-1]
         assert isinstance(parent, Container)
         parent.set_value(None)
-        self.stack.append(ModelFrame(self, frame.start, member))
+        chosen = ModelFrame(self, frame.start, member)
+        if by_keys:
+            chosen.fallback = frame.spec
+        self.stack.append(chosen)
         replay: dict[str, Callable[..., None]] = {
             "begin_object": self.begin_object,
             "begin_array": self.begin_array,
@@ -247,6 +259,7 @@ class Builder:
             frame.set_value("")
         elif isinstance(spec, Choice) and spec.strings_only:
             self.str_mode = CHOICE
+            self.str_committed = False
             self._choose()
         else:
             self.str_mode = CONVERT
@@ -275,7 +288,8 @@ class Builder:
                 prefix=self.str_value,
                 allowed=spec.allowed,
             )
-        if len(matches) == 1:
+        if len(matches) == 1 and not self.str_committed:
+            self.str_committed = True
             self.str_frame.set_value(matches[0])  # type: ignore[union-attr]
 
     def flush_string(self) -> None:
@@ -314,6 +328,11 @@ class Builder:
         frame.slot_done()
 
     # -- numbers and keywords -------------------------------------------------------------
+
+    def scalar_start(self, first: str, pos: int) -> None:
+        """A wrong kind of value fails at its first character, not when it completes."""
+        if not self.stack[-1].captures:
+            self._slot(_kind_of(first), pos)
 
     def scalar(self, token: str, pos: int, end: int) -> None:
         top = self.stack[-1]

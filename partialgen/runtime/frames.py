@@ -45,8 +45,13 @@ class Container(Frame):
     def __init__(self, builder: Builder, start: int) -> None:
         super().__init__(builder, start)
         self.slot_open = False  # the current slot already holds a (still open) value
-        if builder.dirty < self.depth:
-            builder.dirty = self.depth
+        self.changed()
+
+    def changed(self) -> None:
+        """Something visible changed here: this frame and its ancestors are rebuilt."""
+        b = self.b
+        if b.dirty < self.depth:
+            b.dirty = self.depth
 
     def slot_spec(self) -> Spec | None:
         raise NotImplementedError
@@ -74,6 +79,7 @@ class ModelFrame(Container):
         "completion",
         "counts",
         "done",
+        "fallback",
         "field",
         "fields_set",
         "spec",
@@ -90,6 +96,9 @@ class ModelFrame(Container):
         self.field: Field | None = None  # whose value is arriving; None: an ignored key
         self.counts: dict[str, int] = {}  # complete items of list/dict fields
         self.completion: Completion | None = None
+        # A union member guessed from the keys seen: if it does not validate, the union
+        # as a whole decides (pydantic may pick another member).
+        self.fallback: Union | None = None
 
     def slot_key(self) -> str | int | None:
         return self.field.key if self.field is not None else None
@@ -128,6 +137,7 @@ class ModelFrame(Container):
         self.slot_open = False
         self.done = self.done | {self.field.name}  # type: ignore[union-attr]
         self.completion = None
+        self.changed()
 
     def put_child(self, snapshot: Any, child: Frame) -> None:
         self.values[self.field.name] = snapshot  # type: ignore[union-attr]
@@ -144,21 +154,23 @@ class ModelFrame(Container):
             self.spec.partial, dict(self.values), self.fields_set, self.completion
         )
 
-    def close(self, end: int) -> BaseModel:
+    def close(self, end: int) -> Any:
         self.closed = True
         self.completion = None
-        self.b.validate_object(self, end)
-        return self.build()
+        replacement = self.b.validate_object(self, end)
+        return self.build() if replacement is None else replacement
 
 
 class ListFrame(Container):
-    __slots__ = ("complete", "items", "spec")
+    __slots__ = ("complete", "items", "seen", "spec")
 
     def __init__(self, builder: Builder, start: int, spec: ListOf) -> None:
         super().__init__(builder, start)
         self.spec = spec
         self.items: list[Any] = []
         self.complete = 0
+        # For a set: the items so far, so a repeated item is not counted twice.
+        self.seen: set[Any] | None = None if spec.container is list else set()
 
     def slot_key(self) -> str | int | None:
         return len(self.items) - 1 if self.slot_open else len(self.items)
@@ -169,9 +181,12 @@ class ListFrame(Container):
     def set_value(self, value: Any) -> None:
         if self.slot_open:
             self.items[-1] = value
-        else:
+        elif self.seen is None:
             self.items.append(value)
             self.slot_open = True
+        elif value not in self.seen:  # set items are atomic: they arrive complete
+            self.seen.add(value)
+            self.items.append(value)
         b = self.b
         if b.dirty < self.depth:
             b.dirty = self.depth
@@ -179,6 +194,7 @@ class ListFrame(Container):
     def slot_done(self) -> None:
         self.slot_open = False
         self.complete = len(self.items)
+        self.changed()
 
     def put_child(self, snapshot: Any, child: Frame) -> None:
         self.items[-1] = snapshot
@@ -217,6 +233,7 @@ class DictFrame(Container):
     def slot_done(self) -> None:
         self.slot_open = False
         self.complete += 1
+        self.changed()
 
     def put_child(self, snapshot: Any, child: Frame) -> None:
         self.entries[self.current] = snapshot
@@ -288,15 +305,8 @@ class UnionFrame(Frame):
         if kind == "key":
             name = args[0]
             self.in_tag = name == spec.tag_key
-            if spec.tag_key is None or name != spec.tag_key:
-                fits = [m for m in self.candidates if name in m.by_key]
-                if not fits:
-                    self.stuck = True
-                    self.events = []
-                    return
-                self.candidates = fits
-                if len(fits) == 1:
-                    self.b.decide_union(self, fits[0])
+            if name != spec.tag_key:
+                self._narrow(name)
         elif kind == "string_start" and self.in_tag:
             self.tag_prefix = ""
             self._tag("", args[0], final=False)
@@ -307,6 +317,20 @@ class UnionFrame(Frame):
             self._tag(self.tag_prefix, self.start, final=True)
         elif kind == "scalar":
             self.in_tag = False
+
+    def _narrow(self, name: str) -> None:
+        """Keep the members declaring this key; a key none declares tells nothing, unless
+        every member forbids extra keys (then pydantic decides when the object closes).
+        """
+        declaring = [m for m in self.candidates if name in m.by_key]
+        if not declaring:
+            if all(m.forbid_extra for m in self.candidates):
+                self.stuck = True
+                self.events = []
+            return
+        self.candidates = declaring
+        if len(declaring) == 1:
+            self.b.decide_union(self, declaring[0], by_keys=True)
 
     def _tag(self, prefix: str, pos: int, final: bool) -> None:
         tags = self.spec.tags

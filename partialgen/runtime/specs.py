@@ -64,17 +64,18 @@ class At:
                     tp = get_args(tp)[index]
             elif info.metadata:
                 tp = Annotated[(tp, *info.metadata)]
-            config = {
-                k: self.model.model_config[k]
-                for k in _CONFIG_KEYS  # type: ignore[literal-required]
-                if k in self.model.model_config
-            }
+            model_config: dict[str, Any] = dict(self.model.model_config)
+            config = {k: model_config[k] for k in _CONFIG_KEYS if k in model_config}
             adapter_config = ConfigDict(**config) if config and not _is_model(tp) else None  # type: ignore[typeddict-item]
             self._adapter = TypeAdapter(tp, config=adapter_config)
         return self._adapter
 
     def validate_json(self, raw: str) -> Any:
         return self.adapter().validate_json(raw)
+
+
+def _identity(value: Any) -> Any:
+    return value
 
 
 def _is_model(tp: Any) -> bool:
@@ -140,6 +141,8 @@ class Scalar(Spec):
                 return int(token)
             return SLOW
         if kind == "float":
+            if _PLAIN_INT.match(token):  # JSON `-0` is the integer 0 for pydantic: 0.0
+                return float(int(token)) if len(token) < 300 else SLOW
             return float(token)
         if kind == "bool":
             return token == "true"
@@ -293,14 +296,29 @@ class Model(Spec):
                 self.static_defaults[name] = info.default
 
     def default_factory(self, name: str) -> Callable[[], Any]:
-        """A factory for the partial class: the full model's default, as a partial value."""
+        """A factory for the partial class: the full model's default, as a partial value.
+
+        Resolved once, on first call: asking pydantic per object costs a signature
+        inspection each time.
+        """
+        resolved: list[Callable[[], Any]] = []
+
+        def resolve() -> Callable[[], Any]:
+            info = self.full.model_fields[name]
+            field = next((f for f in self.fields if f.full_name == name), None)
+            convert = _identity if field is None else field.spec.to_partial
+            factory: Any = info.default_factory
+            if factory is None:
+                default = info.default
+                return lambda: convert(copy.deepcopy(default))
+            if info.default_factory_takes_validated_data:
+                return lambda: convert(factory({}))
+            return lambda: convert(factory())
 
         def make() -> Any:
-            value = self.full.model_fields[name].get_default(
-                call_default_factory=True, validated_data={}
-            )
-            field = next((f for f in self.fields if f.full_name == name), None)
-            return value if field is None else field.spec.to_partial(value)
+            if not resolved:
+                resolved.append(resolve())
+            return resolved[0]()
 
         return make
 

@@ -47,6 +47,7 @@ class TokenSink(Protocol):
     def string_start(self, pos: int) -> None: ...
     def string_piece(self, text: str) -> None: ...
     def string_end(self, end: int) -> None: ...
+    def scalar_start(self, first: str, pos: int) -> None: ...
     def scalar(self, token: str, pos: int, end: int) -> None: ...
 
 
@@ -219,10 +220,12 @@ class Tokenizer:
             self.state = NUMBER
             self.token_start = pos
             self.number_parts = [ch]
+            self.sink.scalar_start(ch, pos)
         elif ch in "tfnNI":
             self.state = WORD
             self.token_start = pos
             self.word = ch
+            self.sink.scalar_start(ch, pos)
         else:
             raise self._error(f"expected a JSON value, got {ch!r}", pos)
         return i + 1
