@@ -284,6 +284,9 @@ def _json_key(info: FieldInfo, name: str, where: str) -> str:
 
 def _default(info: FieldInfo) -> ir.Default:
     if info.default_factory is not None:
+        if info.default_factory_takes_validated_data:
+            # Computed from the other fields: unknown until the object is complete.
+            return ir.Default("required")
         return ir.Default("computed")
     if info.default is PydanticUndefined:
         return ir.Default("required")

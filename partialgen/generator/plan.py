@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from ..runtime import PartialModel
 from . import ir
 from .errors import GeneratorError
 
@@ -34,27 +35,42 @@ _LITERAL_KINDS: dict[type, ir.JsonKind] = {
     type(None): "null",
 }
 # Names a generated module binds or relies on, which no schema name may take.
-_RESERVED = frozenset(dir(builtins)) | frozenset(keyword.kwlist) | {"annotations"}
+_RESERVED = (
+    frozenset(dir(builtins))
+    | frozenset(keyword.kwlist)
+    | {
+        "annotations",
+        "__all__",
+        "__doc__",
+        "__name__",
+        "__file__",
+        "__spec__",
+        "__loader__",
+        "__package__",
+        "__path__",
+        "__cached__",
+        "__builtins__",
+        "__annotations__",
+        "__dict__",
+    }
+)
 _THIRD_PARTY = frozenset(
     {"pydantic", "pydantic_core", "partialgen", "annotated_types", "typing_extensions"}
 )
-# Attributes of the partial base class a field must not shadow.
-_MODEL_ATTRIBUTES = frozenset(
-    {
-        "copy",
-        "dict",
-        "json",
-        "schema",
-        "schema_json",
-        "construct",
-        "validate",
-        "fields",
-        "parse_obj",
-        "parse_raw",
-        "parse_file",
-        "from_orm",
-        "update_forward_refs",
-    }
+# Attributes of a partial class that a field must not shadow (renamed, alias kept).
+_MODEL_ATTRIBUTES = frozenset(dir(PartialModel)) | frozenset(dir(type(PartialModel)))
+# Builtin names that annotations in class bodies use.
+_BUILTIN_TYPES = (
+    "str",
+    "int",
+    "float",
+    "bool",
+    "list",
+    "set",
+    "frozenset",
+    "tuple",
+    "dict",
+    "bytes",
 )
 
 
@@ -130,18 +146,25 @@ class Plan:
     exports: tuple[str, ...]
 
 
-def docstring_literal(text: str) -> str:
-    """A readable triple-quoted literal when that says exactly `text`, else `repr`."""
-    if (
+def docstring_statement(text: str) -> str:
+    """A class docstring that says exactly `text` after black.
+
+    black re-indents docstrings, strips trailing spaces and pads a closing quote, so a
+    text it would touch becomes a plain `__doc__` assignment, which it leaves alone.
+    """
+    lines = text.split("\n")
+    plain = (
         '"""' not in text
         and "\\" not in text
+        and "\t" not in text
+        and text == text.strip()
         and not text.endswith('"')
+        and all(line == line.rstrip() for line in lines)
         and all(c == "\n" or c.isprintable() for c in text)
-    ):
-        literal = f'"""{text}"""'
-        if ast.literal_eval(literal) == text:
-            return literal
-    return repr(text)
+    )
+    if plain and ast.literal_eval(f'"""{text}"""') == text:
+        return f'"""{text}"""'
+    return f"__doc__ = {text!r}"
 
 
 def comment_safe(text: str) -> str:
@@ -155,12 +178,18 @@ class _Planner:
         self.models = {m.key: m for m in module.models}
         self.namer = Namer()
         self.refs: dict[ir.Ref, str] = {}  # importable object → expression
-        self.imports: dict[str, dict[str, str]] = {}  # module → {imported name: local}
+        self.imports: dict[str, set[tuple[str, str]]] = {}  # module → {(name, local)}
         self.partial_names: dict[str, str] = {}
         self.spec_vars: dict[str, str] = {}
         self.parser_names: dict[str, str] = {}
         self.helpers: dict[str, str] = {}
         self.used: set[str] = set()  # helper names the module text uses
+        # Field attributes of every partial class, decided first: pydantic evaluates a
+        # class's annotations in its own namespace, where a field's default shadows a
+        # module name (a field `date` would turn `date | None` into `None | None`).
+        self.attrs = {m.key: _field_attributes(m) for m in module.models}
+        self.field_attrs = {a for attrs in self.attrs.values() for a in attrs.values()}
+        self.namer.taken.update(self.field_attrs)
 
     def _helper(self, name: str) -> str:
         local = self.helpers[name]
@@ -177,19 +206,27 @@ class _Planner:
             raise GeneratorError(
                 f"{ref.module}:{ref.qualname} has a name that cannot be imported"
             )
-        if ref.module == "builtins":
-            expr = ref.qualname
+        if ref.module == "builtins" and parts[0] in _BUILTIN_TYPES:
+            expr = ".".join([self._builtin(parts[0]), *parts[1:]])
         else:
-            names = self.imports.setdefault(ref.module, {})
-            local = names.get(parts[0]) or self.namer.claim(parts[0])
-            names[parts[0]] = local
+            names = self.imports.setdefault(ref.module, set())
+            local = next((lo for n, lo in names if n == parts[0]), None)
+            local = local or self.namer.claim(parts[0])
+            names.add((parts[0], local))
             expr = ".".join([local, *parts[1:]])
         self.refs[ref] = expr
         return expr
 
+    def _builtin(self, name: str) -> str:
+        """A builtin type's name, or `builtins.name` where a field would shadow it."""
+        if name not in self.field_attrs:
+            return name
+        self.helpers.setdefault("builtins", self.namer.claim("_builtins"))
+        return f"{self._helper('builtins')}.{name}"
+
     def plan(self) -> Plan:
         roots = [self.models[k] for k in self.module.roots]
-        for m in roots:  # roots keep their own names: the module re-exports them
+        for m in roots:  # roots first, so they keep their own names where they can
             self._import(m.ref)
         for m in self.module.models:
             stem = m.ref.qualname.replace(".", "")
@@ -214,7 +251,7 @@ class _Planner:
             for m in roots
         )
         exports = sorted(
-            {self._import(m.ref) for m in roots}
+            {self._export(m.ref) for m in roots}
             | set(self.partial_names.values())
             | set(self.parser_names.values())
         )
@@ -222,7 +259,7 @@ class _Planner:
         return Plan(
             header=f"# Generated by partialgen from {sources}. DO NOT EDIT: "
             "regenerate with `partialgen generate`.",
-            docstring=docstring_literal(
+            docstring=docstring_statement(
                 "Typed partial classes and stream parsers for "
                 + ", ".join(m.ref.qualname for m in roots)
                 + "."
@@ -234,21 +271,39 @@ class _Planner:
             exports=tuple(exports),
         )
 
+    def _export(self, ref: ir.Ref) -> str:
+        """The name a root is re-exported under: its own, unless another import has it."""
+        local = self._import(ref)
+        name = ref.qualname.split(".")[0]
+        bound = {lo for names in self.imports.values() for _, lo in names}
+        if (
+            local.split(".")[0] != name
+            and name not in bound
+            and name not in _RESERVED
+            and "." not in ref.qualname
+        ):
+            self.imports[ref.module].add(
+                (name, name)
+            )  # a field's name, not a module name
+            return name
+        return local
+
     def _import_lines(self) -> tuple[str, ...]:
         """isort-style groups: standard library, third party, then the user's modules."""
         h = self.helpers
-        used = {n for n in ("Any", "Literal") if h[n] in self.used}
-        if used:
-            self.imports.setdefault("typing", {}).update({n: h[n] for n in used})
+        for name in ("Any", "Literal"):
+            if h[name] in self.used:
+                self.imports.setdefault("typing", set()).add((name, h[name]))
         if h["Field"] in self.used:
-            self.imports.setdefault("pydantic", {})["Field"] = h["Field"]
-        runtime = self.imports.setdefault("partialgen.runtime", {})
-        runtime.update(
-            {"PartialModel": h["PartialModel"], "StreamParser": h["StreamParser"]}
-        )
+            self.imports.setdefault("pydantic", set()).add(("Field", h["Field"]))
+        runtime = self.imports.setdefault("partialgen.runtime", set())
+        runtime.add(("PartialModel", h["PartialModel"]))
+        runtime.add(("StreamParser", h["StreamParser"]))
         groups: dict[int, list[str]] = {0: [], 1: [], 2: []}
+        if "builtins" in self.helpers:
+            groups[0].append(f"import builtins as {h['builtins']}")
         for module in sorted(self.imports):
-            names = sorted(self.imports[module].items(), key=_isort_key)
+            names = sorted(self.imports[module], key=_isort_key)
             line = f"from {module} import " + ", ".join(
                 _as(n, local) for n, local in names
             )
@@ -265,19 +320,11 @@ class _Planner:
 
     def _model(self, model: ir.Model) -> PlannedModel:
         full = self._import(model.ref)
-        attrs = Namer()
-        attrs.taken = set(_MODEL_ATTRIBUTES) | {"model_config", "model_fields"}
+        attrs = self.attrs[model.key]
         fields = []
         specs = []
         for f in model.fields:
-            attr = (
-                f.name
-                if f.name not in attrs.taken
-                and is_safe_identifier(f.name)
-                and not f.name.startswith("_")
-                else attrs.claim(to_identifier(f.name.lstrip("_") + "_", "field"))
-            )
-            attrs.taken.add(attr)
+            attr = attrs[f.name]
             fields.append(
                 PlannedField(
                     attr=attr,
@@ -295,7 +342,7 @@ class _Planner:
             partial=self.partial_names[model.key],
             spec_var=self.spec_vars[model.key],
             full=full,
-            docstring=docstring_literal(model.doc) if model.doc else None,
+            docstring=docstring_statement(model.doc) if model.doc else None,
             fields=tuple(fields),
             field_specs=tuple(specs),
         )
@@ -333,10 +380,10 @@ class _Planner:
         """The annotation of a value as a snapshot holds it."""
         if isinstance(node, ir.ListType):
             if node.container == "list":
-                return f"list[{self.partial(node.item)}]"
-            return f"{node.container}[{self.full(node.item)}]"
+                return f"{self._builtin('list')}[{self.partial(node.item)}]"
+            return f"{self._builtin(node.container)}[{self.full(node.item)}]"
         if isinstance(node, ir.DictType):
-            return f"dict[str, {self.partial(node.value)}]"
+            return f"{self._builtin('dict')}[{self._builtin('str')}, {self.partial(node.value)}]"
         if isinstance(node, ir.UnionType):
             return _union(self.partial(m) for m in node.members)
         if isinstance(node, ir.ModelType):
@@ -346,9 +393,9 @@ class _Planner:
     def full(self, node: ir.TypeNode) -> str:
         """The annotation of a complete, validated value."""
         if isinstance(node, ir.StrType):
-            return "str"
+            return self._builtin("str")
         if isinstance(node, ir.ScalarType):
-            return "None" if node.kind == "none" else node.kind
+            return "None" if node.kind == "none" else self._builtin(node.kind)
         if isinstance(node, ir.LiteralType):
             return (
                 f"{self._helper('Literal')}[{', '.join(repr(v) for v in node.values)}]"
@@ -356,13 +403,14 @@ class _Planner:
         if isinstance(node, ir.EnumType | ir.AtomicType):
             return self._import(node.ref)
         if isinstance(node, ir.ListType):
-            return f"{node.container}[{self.full(node.item)}]"
+            return f"{self._builtin(node.container)}[{self.full(node.item)}]"
         if isinstance(node, ir.TupleType):
+            tuple_ = self._builtin("tuple")
             if node.variadic:
-                return f"tuple[{self.full(node.items[0])}, ...]"
-            return f"tuple[{', '.join(self.full(i) for i in node.items) or '()'}]"
+                return f"{tuple_}[{self.full(node.items[0])}, ...]"
+            return f"{tuple_}[{', '.join(self.full(i) for i in node.items) or '()'}]"
         if isinstance(node, ir.DictType):
-            return f"dict[str, {self.full(node.value)}]"
+            return f"{self._builtin('dict')}[{self._builtin('str')}, {self.full(node.value)}]"
         if isinstance(node, ir.UnionType):
             return _union(self.full(m) for m in node.members)
         if isinstance(node, ir.ModelType):
@@ -453,6 +501,24 @@ class _Planner:
         if key is None or not tags:
             return ""
         return f", discriminator=({key!r}, {tags!r})"
+
+
+def _field_attributes(model: ir.Model) -> dict[str, str]:
+    """Each field's attribute in the partial class: its own name where that is safe, else
+    a renamed one (the alias keeps the JSON key)."""
+    taken = set(_MODEL_ATTRIBUTES)
+    attrs: dict[str, str] = {}
+    for f in model.fields:
+        name = f.name
+        if name in taken or not is_safe_identifier(name) or name.startswith("_"):
+            base = to_identifier(name.strip("_") or "field", "field") + "_"
+            name, n = base, 1
+            while name in taken or name in attrs.values():
+                n += 1
+                name = f"{base}{n}"
+        taken.add(name)
+        attrs[f.name] = name
+    return attrs
 
 
 def _import_group(module: str) -> int:

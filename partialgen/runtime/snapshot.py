@@ -43,7 +43,10 @@ class PartialModel(BaseModel):
     __slots__ = ("_partialgen_completion",)
     # Schemas are built on first validation or dump, so importing generated code is cheap.
     model_config = ConfigDict(
-        defer_build=True, validate_by_name=True, validate_by_alias=True
+        defer_build=True,
+        validate_by_name=True,
+        validate_by_alias=True,
+        protected_namespaces=(),  # a field may be called `model_name`, as in the full model
     )
 
 

@@ -311,8 +311,6 @@ class Model(Spec):
             if factory is None:
                 default = info.default
                 return lambda: convert(copy.deepcopy(default))
-            if info.default_factory_takes_validated_data:
-                return lambda: convert(factory({}))
             return lambda: convert(factory())
 
         def make() -> Any:
@@ -336,7 +334,7 @@ class Model(Spec):
             f.name: f.spec.to_partial(getattr(value, f.full_name)) for f in self.fields
         }
         return build_partial(
-            self.partial, values, set(value.model_fields_set), self.complete
+            self.partial, values, set(value.__pydantic_fields_set__), self.complete
         )
 
 
