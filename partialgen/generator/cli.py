@@ -22,6 +22,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="pydantic input: a model class, or every model of a module (repeat)",
     )
     parser.add_argument(
+        "--schema",
+        type=Path,
+        metavar="FILE",
+        help="JSON Schema or OpenAPI input; its full models go next to --output",
+    )
+    parser.add_argument(
+        "--class-name", help="the schema's root class (default: its title)"
+    )
+    parser.add_argument(
         "--output", type=Path, metavar="FILE", help="the generated module"
     )
     parser.add_argument(
@@ -33,14 +42,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def targets_from(args: argparse.Namespace) -> list[Target]:
-    if args.model:
+    if args.model or args.schema:
         if args.output is None:
-            raise GeneratorError("--output is required with --model")
-        return [Target(args.output, tuple(args.model))]
+            raise GeneratorError("--output is required with --model or --schema")
+        if args.model and args.schema:
+            raise GeneratorError("a target takes --model or --schema, not both")
+        return [Target(args.output, tuple(args.model), args.schema, args.class_name)]
     config = args.config or find_config(Path.cwd())
     if config is None:
         raise GeneratorError(
-            "nothing to do: pass --model and --output, or add "
+            "nothing to do: pass --model or --schema with --output, or add "
             "[[tool.partialgen.targets]] to pyproject.toml"
         )
     targets = load_targets(config)
@@ -59,7 +70,9 @@ def run(command: str, args: argparse.Namespace) -> int:
     try:
         targets = targets_from(args)
         started = time.perf_counter()
-        outputs = {t.output: generate_target(t) for t in targets}
+        outputs = {
+            path: text for t in targets for path, text in generate_target(t).items()
+        }
         if command == "generate":
             report = write(outputs)
             for path in report.written:

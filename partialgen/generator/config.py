@@ -14,7 +14,14 @@ class Target:
     """One generated module: its inputs and where it goes."""
 
     output: Path
-    models: tuple[str, ...]
+    models: tuple[str, ...] = ()
+    schema: Path | None = None  # JSON Schema or OpenAPI input, instead of models
+    class_name: str | None = None  # the schema's root class, when its title won't do
+
+    @property
+    def models_output(self) -> Path:
+        """Where the full models made from a schema go: next to the generated module."""
+        return self.output.with_name(f"{self.output.stem}_models.py")
 
 
 def load_targets(config: Path) -> list[Target]:

@@ -212,7 +212,12 @@ class _Walker:
                 at,
             )
         if origin in _DICTS or tp in _DICTS:
-            if args and args[0] is not str:
+            key = args[0] if args else str
+            if (
+                get_origin(key) is Annotated
+            ):  # e.g. patternProperties: checked by pydantic
+                key = get_args(key)[0]
+            if key is not str:
                 raise GeneratorError(f"{where}: dict keys must be str, got {args[0]!r}")
             return ir.DictType(
                 self._type(args[1] if args else Any, (*at, 1), [], None, where), at

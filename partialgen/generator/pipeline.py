@@ -1,13 +1,14 @@
-"""One target's inputs → one module's source text."""
+"""One target's inputs → the source text of every file it generates."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from .config import Target
 from .frontend import build_module, load_models
-from .plan import make_plan
-from .render import render
+from .plan import comment_safe, generated_header, make_plan
+from .render import format_source, render
 
 
 def generate_source(models: Sequence[str]) -> str:
@@ -16,5 +17,33 @@ def generate_source(models: Sequence[str]) -> str:
     return render(make_plan(build_module(classes, tuple(models))))
 
 
-def generate_target(target: Target) -> str:
-    return generate_source(target.models)
+def module_name(path: Path) -> str:
+    """The dotted name `path` is imported as: its package, found by `__init__.py` files."""
+    parts = [path.stem]
+    directory = path.resolve().parent
+    while (directory / "__init__.py").is_file():
+        parts.insert(0, directory.name)
+        directory = directory.parent
+    return ".".join(parts)
+
+
+def generate_target(target: Target) -> dict[Path, str]:
+    """Every file a target writes: the partials module, and for a schema its full models."""
+    if target.schema is None:
+        return {target.output: generate_source(target.models)}
+    from .schema import (
+        load_schema_models,
+    )  # only schema input needs datamodel-code-generator
+
+    source_name = target.schema.as_posix()
+    models = load_schema_models(
+        target.schema, module_name(target.models_output), target.class_name
+    )
+    header = (
+        generated_header(comment_safe(source_name))
+        + "\n# The full models, made from the schema by datamodel-code-generator (pinned).\n"
+    )
+    return {
+        target.models_output: format_source(header + models.source),
+        target.output: render(make_plan(build_module(models.roots, (source_name,)))),
+    }

@@ -35,9 +35,12 @@ def _load(name: str) -> str:
 
 
 def render(plan: Plan) -> str:
-    source = (
-        _environment().get_template("module.py.jinja").render(plan=plan, h=plan.helpers)
-    )
+    template = _environment().get_template("module.py.jinja")
+    return format_source(template.render(plan=plan, h=plan.helpers))
+
+
+def format_source(source: str) -> str:
+    """Format once with the pinned black; refuse anything that does not parse."""
     try:
         ast.parse(source)
         return black.format_str(source, mode=BLACK_MODE)

@@ -372,6 +372,8 @@ class Union(Spec):
             return None
         if len(candidates) == 1:
             return candidates[0]
+        if kind == NULL and NONE in candidates:
+            return NONE  # null is None, whatever else might also accept it
         if kind == STRING:
             # pydantic's smart mode prefers the exact type: a JSON string is a `str`.
             for m in candidates:

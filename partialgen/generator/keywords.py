@@ -1,0 +1,112 @@
+"""Which JSON Schema keywords the schema front-end honours, and a walk that finds others.
+
+A keyword outside this list is not an error (the models still generate), but it is
+reported with its JSON pointer: validation it asks for will not happen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+SUPPORTED = frozenset(
+    {
+        # structure
+        "type",
+        "properties",
+        "required",
+        "items",
+        "prefixItems",
+        "additionalProperties",
+        "patternProperties",
+        "$ref",
+        "$defs",
+        "definitions",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "discriminator",
+        "enum",
+        "const",
+        "format",
+        "default",
+        "nullable",
+        # constraints, checked by pydantic when a value completes
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        # annotations
+        "title",
+        "description",
+        "$schema",
+        "$id",
+        "$comment",
+        "examples",
+        "example",
+        "readOnly",
+        "writeOnly",
+        "deprecated",
+    }
+)
+_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions")
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SCHEMA_VALUES = (
+    "additionalProperties",
+    "items",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+)
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _walk(schema: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    if not isinstance(schema, dict):
+        return
+    for key in sorted(schema):
+        if key not in SUPPORTED and not key.startswith("x-"):
+            yield key, f"{pointer}/{_escape(key)}"
+    for key in _SCHEMA_MAPS:
+        if isinstance(schema.get(key), dict):
+            for name in sorted(schema[key]):
+                yield from _walk(schema[key][name], f"{pointer}/{key}/{_escape(name)}")
+    for key in _SCHEMA_LISTS:
+        if isinstance(schema.get(key), list):
+            for index, sub in enumerate(schema[key]):
+                yield from _walk(sub, f"{pointer}/{key}/{index}")
+    for key in _SCHEMA_VALUES:
+        value = schema.get(key)
+        if isinstance(value, list):  # draft-07 tuple `items`
+            for index, sub in enumerate(value):
+                yield from _walk(sub, f"{pointer}/{key}/{index}")
+        else:
+            yield from _walk(value, f"{pointer}/{key}")
+
+
+def unsupported_keywords(
+    document: dict[str, Any], openapi: bool
+) -> list[tuple[str, str]]:
+    """(keyword, JSON pointer) for every keyword the front-end does not honour."""
+    if not openapi:
+        return list(_walk(document, ""))
+    schemas = document.get("components", {}).get("schemas", {})
+    found: list[tuple[str, str]] = []
+    for name in sorted(schemas):
+        found.extend(_walk(schemas[name], f"/components/schemas/{_escape(name)}"))
+    return found

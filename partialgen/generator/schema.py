@@ -1,0 +1,159 @@
+"""The JSON Schema front-end: schema → pydantic models (datamodel-code-generator) → IR.
+
+The only module that imports datamodel-code-generator. The full models it writes become
+a sibling module of the generated one (`ticket.py` gets `ticket_models.py`); from there
+schema input takes the same path as pydantic input.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import types
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml  # OpenAPI documents are mostly YAML; datamodel-code-generator needs it too
+from pydantic import BaseModel
+
+from .errors import GeneratorError
+from .guard import check_models_source
+from .imports import sort_imports
+from .keywords import unsupported_keywords
+
+
+@dataclass(frozen=True)
+class SchemaModels:
+    """The full-model module made from a schema, and its root classes."""
+
+    module_name: str
+    source: str
+    roots: list[type[BaseModel]]
+
+
+def pascal_case(title: str) -> str:
+    """`get_weather` → `GetWeather`, `support ticket` → `SupportTicket`."""
+    words = re.split(r"[^0-9A-Za-z]+", title)
+    name = "".join(w[:1].upper() + w[1:] for w in words if w)
+    return name if name and not name[0].isdigit() else f"Model{name}"
+
+
+def read_document(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise GeneratorError(f"cannot read schema {path}: {e}") from e
+    try:
+        if path.suffix in (".yaml", ".yml"):
+            document = yaml.safe_load(text)
+        else:
+            document = json.loads(text)
+    except (ValueError, yaml.YAMLError) as e:
+        raise GeneratorError(f"{path} is not valid JSON/YAML: {e}") from e
+    if not isinstance(document, dict):
+        raise GeneratorError(f"{path}: a schema must be an object")
+    return document
+
+
+def models_source(path: Path, openapi: bool) -> str:
+    """datamodel-code-generator's pydantic module for a schema file, options pinned."""
+    import datamodel_code_generator as dcg
+    from datamodel_code_generator.enums import DataModelType, InputFileType
+    from datamodel_code_generator.format import PythonVersion
+    from datamodel_code_generator.parser import LiteralType
+
+    with warnings.catch_warnings():
+        warnings.simplefilter(
+            "ignore"
+        )  # its own deprecation notices are not the user's
+        try:
+            result = dcg.generate(
+                path,
+                input_file_type=(
+                    InputFileType.OpenAPI if openapi else InputFileType.JsonSchema
+                ),
+                output_model_type=DataModelType.PydanticV2BaseModel,
+                target_python_version=PythonVersion.PY_311,
+                disable_timestamp=True,
+                use_annotated=True,
+                field_constraints=True,
+                use_standard_collections=True,
+                use_union_operator=True,
+                use_schema_description=True,
+                enum_field_as_literal=LiteralType.All,  # typed defaults: Literal, not Enum
+                use_title_as_name=True,
+                collapse_root_models=True,
+                use_double_quotes=True,
+                use_tuple_for_fixed_items=True,
+                field_extra_keys={"x-partialgen"},
+                formatters=[],  # we sort imports and run black: no tool config applies
+            )
+        except Exception as e:  # its errors have no common base class
+            raise GeneratorError(f"{path}: datamodel-code-generator failed: {e}") from e
+    if not isinstance(result, str):
+        raise GeneratorError(
+            f"{path}: the schema produced several modules; put referenced schemas in "
+            "files next to it or in $defs"
+        )
+    # Its header names a temporary path and its tool; ours names the schema.
+    return sort_imports(re.sub(r"\A(#[^\n]*\n)+\n?", "", result))
+
+
+def load_schema_models(
+    path: Path, module_name: str, class_name: str | None
+) -> SchemaModels:
+    """Build the full models in memory, under the module name they will be imported as."""
+    document = read_document(path)
+    openapi = "openapi" in document
+    for keyword, pointer in unsupported_keywords(document, openapi):
+        print(
+            f"partialgen: warning: {path}: unsupported keyword {keyword!r} at {pointer} "
+            "is ignored",
+            file=sys.stderr,
+        )
+    source = models_source(path, openapi)
+    try:
+        check_models_source(source)
+    except GeneratorError as e:
+        raise GeneratorError(
+            f"{path}: refusing datamodel-code-generator's output: {e}"
+        ) from e
+    module = types.ModuleType(module_name)
+    module.__file__ = f"<partialgen: models of {path}>"
+    previous = sys.modules.get(module_name)
+    sys.modules[module_name] = module  # pydantic resolves forward references through it
+    try:
+        exec(compile(source, module.__file__, "exec"), module.__dict__)  # checked above
+    except Exception as e:
+        raise GeneratorError(f"{path}: the generated models do not import: {e}") from e
+    finally:
+        if previous is not None:
+            sys.modules[module_name] = previous
+    wanted = class_name or _root_name(document, path, openapi)
+    root = getattr(module, wanted, None)
+    if not (isinstance(root, type) and issubclass(root, BaseModel)):
+        available = sorted(
+            n
+            for n, v in vars(module).items()
+            if isinstance(v, type)
+            and issubclass(v, BaseModel)
+            and v.__module__ == module_name
+        )
+        raise GeneratorError(
+            f"{path}: no model named {wanted!r}; pass --class-name, one of: {', '.join(available)}"
+        )
+    return SchemaModels(module_name, source, [root])
+
+
+def _root_name(document: dict[str, Any], path: Path, openapi: bool) -> str:
+    if openapi:
+        raise GeneratorError(
+            f"{path}: an OpenAPI document needs --class-name to choose the root"
+        )
+    title = document.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise GeneratorError(f"{path}: the schema has no title; pass --class-name")
+    return pascal_case(title)
