@@ -47,7 +47,10 @@ def targets_from(args: argparse.Namespace) -> list[Target]:
             raise GeneratorError("--output is required with --model or --schema")
         if args.model and args.schema:
             raise GeneratorError("a target takes --model or --schema, not both")
-        return [Target(args.output, tuple(args.model), args.schema, args.class_name)]
+        label = args.schema.as_posix() if args.schema else ""
+        return [
+            Target(args.output, tuple(args.model), args.schema, args.class_name, label)
+        ]
     config = args.config or find_config(Path.cwd())
     if config is None:
         raise GeneratorError(

@@ -17,6 +17,7 @@ class Target:
     models: tuple[str, ...] = ()
     schema: Path | None = None  # JSON Schema or OpenAPI input, instead of models
     class_name: str | None = None  # the schema's root class, when its title won't do
+    schema_label: str = ""  # the schema path as the user wrote it, for the file marker
 
     @property
     def models_output(self) -> Path:
@@ -39,17 +40,35 @@ def load_targets(config: Path) -> list[Target]:
         where = f"{config}: tool.partialgen.targets[{index}]"
         if not isinstance(raw, dict) or not isinstance(raw.get("output"), str):
             raise GeneratorError(f"{where}: needs an `output` path")
+        unknown = set(raw) - {"output", "models", "schema", "class_name"}
+        if unknown:
+            raise GeneratorError(f"{where}: unknown keys {sorted(unknown)}")
+        output = root / raw["output"]
+        if "schema" in raw:
+            class_name = raw.get("class_name")
+            if "models" in raw or not isinstance(raw["schema"], str):
+                raise GeneratorError(
+                    f"{where}: `schema` is one path, and excludes `models`"
+                )
+            if class_name is not None and not isinstance(class_name, str):
+                raise GeneratorError(f"{where}: `class_name` must be a string")
+            targets.append(
+                Target(
+                    output,
+                    schema=root / raw["schema"],
+                    class_name=class_name,
+                    schema_label=raw["schema"],
+                )
+            )
+            continue
         models = raw.get("models", [])
         if isinstance(models, str):
             models = [models]
         if not models or not all(isinstance(m, str) for m in models):
             raise GeneratorError(
-                f"{where}: needs `models`, a list of MODULE[:CLASS] strings"
+                f"{where}: needs `models` (MODULE[:CLASS] strings) or a `schema` path"
             )
-        unknown = set(raw) - {"output", "models"}
-        if unknown:
-            raise GeneratorError(f"{where}: unknown keys {sorted(unknown)}")
-        targets.append(Target(output=root / raw["output"], models=tuple(models)))
+        targets.append(Target(output, models=tuple(models)))
     return targets
 
 

@@ -35,7 +35,7 @@ def generate_target(target: Target) -> dict[Path, str]:
         load_schema_models,
     )  # only schema input needs datamodel-code-generator
 
-    source_name = target.schema.as_posix()
+    source_name = target.schema_label or target.schema.name
     models = load_schema_models(
         target.schema, module_name(target.models_output), target.class_name
     )

@@ -17,6 +17,10 @@ SCRIPT = textwrap.dedent("""
     import partialgen  # the runtime's own base class, PartialModel, is not generated
     for info in pkgutil.iter_modules(examples.__path__):
         importlib.import_module(f"examples.{info.name}")
+    # Full models made from a schema are the user's models, like examples/.
+    for info in pkgutil.iter_modules(generated.__path__):
+        if info.name.endswith("_models"):
+            importlib.import_module(f"generated.{info.name}")
 
     def all_models():
         seen, todo = set(), [BaseModel]
@@ -29,7 +33,8 @@ SCRIPT = textwrap.dedent("""
 
     before = all_models()
     modules = [importlib.import_module(f"generated.{info.name}")
-               for info in pkgutil.iter_modules(generated.__path__)]
+               for info in pkgutil.iter_modules(generated.__path__)
+               if not info.name.endswith("_models")]
     declared = {getattr(m, name) for m in modules for name in m.__all__
                 if name.startswith("Partial")}
     imported = all_models() - before
@@ -49,9 +54,14 @@ SCRIPT = textwrap.dedent("""
             "ratings": {"a": 1}, "note": "fine"}],
             "categories": [{"name": "c", "children": [{"name": "d"}]}],
             "metadata": {"k": "v"}},
+        "ticket": {"ticket_id": "12345678-1234-5678-1234-567812345678", "subject": "s",
+                   "customer": {"name": "n", "plan": "pro"},
+                   "events": [{"type": "opened", "channel": "chat"},
+                              {"type": "comment", "author": "a", "body": "b"}]},
     }
     roots = {"meeting": "MeetingInfoParser", "profile": "UserProfileParser",
-             "report": "ReportParser", "categorized": "UserParser", "catalog": "CatalogParser"}
+             "report": "ReportParser", "categorized": "UserParser", "catalog": "CatalogParser",
+             "ticket": "SupportTicketParser"}
     streamed = 0
     for module in modules:
         name = module.__name__.split(".")[-1]
