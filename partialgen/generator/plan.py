@@ -110,7 +110,7 @@ class Namer:
 class PlannedField:
     attr: str
     annotation: str
-    default: str  # the right-hand side in the class body
+    default: str | None  # the right-hand side in the class body (None: required)
     spec: str  # the runtime spec expression
 
 
@@ -314,21 +314,26 @@ class _Planner:
         attrs = self.attrs[model.key]
         fields = []
         specs = []
+        # A `needed` field is complete whenever its object is shown, so its type drops
+        # `| None`; not in a root, whose snapshot exists before any field arrived.
+        present = model.key not in self.module.roots
         for f in model.fields:
             attr = attrs[f.name]
+            always = f.needed and present
             fields.append(
                 PlannedField(
                     attr=attr,
-                    annotation=self._field_annotation(f),
-                    default=self._default(model, f, attr),
+                    annotation=self._field_annotation(f, always),
+                    default=self._default(model, f, attr, always),
                     spec="",
                 )
             )
-            spec = self._field_spec(model, f)
-            extra = "" if attr == f.name else f", {f.name!r}"
-            specs.append(
-                f"{self.helpers['_s']}.Field({attr!r}, {f.key!r}, {spec}{extra})"
-            )
+            args = [repr(attr), repr(f.key), self._field_spec(model, f)]
+            if attr != f.name:
+                args.append(repr(f.name))
+            if f.needed:
+                args.append("needed=True")
+            specs.append(f"{self.helpers['_s']}.Field({', '.join(args)})")
         return PlannedModel(
             partial=self.partial_names[model.key],
             spec_var=self.spec_vars[model.key],
@@ -338,19 +343,24 @@ class _Planner:
             field_specs=tuple(specs),
         )
 
-    def _field_annotation(self, f: ir.Field) -> str:
+    def _field_annotation(self, f: ir.Field, always: bool) -> str:
         annotation = self.full(f.type) if f.atomic else self.partial(f.type)
         if (
-            annotation == self.helpers["Any"]
+            always
+            or annotation == self.helpers["Any"]
             or annotation.endswith("| None")
             or annotation == "None"
         ):
             return annotation
         return f"{annotation} | None"
 
-    def _default(self, model: ir.Model, f: ir.Field, attr: str) -> str:
+    def _default(
+        self, model: ir.Model, f: ir.Field, attr: str, always: bool
+    ) -> str | None:
         kwargs: list[str] = []
-        if f.default.kind == "computed":
+        if always:
+            pass  # required: no snapshot shows this object without the value
+        elif f.default.kind == "computed":
             kwargs.append(
                 f"default_factory={self.spec_vars[model.key]}.default_factory({f.name!r})"
             )
@@ -361,6 +371,8 @@ class _Planner:
             kwargs.append(f"alias={f.key!r}")
         if f.description:
             kwargs.append(f"description={f.description!r}")
+        if not kwargs:
+            return None
         if len(kwargs) == 1 and kwargs[0].startswith("default="):
             return kwargs[0].removeprefix("default=")
         return f"{self._helper('Field')}({', '.join(kwargs)})"

@@ -76,6 +76,9 @@ class Builder:
         self.received = received
         self.stack: list[Frame] = []
         self.dirty = -1  # deepest stack index changed since the last publish
+        self.hidden_at: int | None = (
+            None  # shallowest frame hidden by the `needed` hint
+        )
         self.result: BaseModel | None = None  # the validated root, once it closed
         self.items: list[ItemEvent] = []
         # The string being received.
@@ -146,7 +149,7 @@ class Builder:
             self.stack.append(CaptureFrame(self, pos, None))
             return
         frame = start_frame(self, spec, kind, pos)
-        if isinstance(frame, Container):
+        if isinstance(frame, Container) and not frame.hidden:
             parent.set_value(None)  # holds the slot; the child's snapshot replaces it
         self.stack.append(frame)
 
@@ -214,8 +217,9 @@ class Builder:
         self.str_mode = NO_STRING
         parent = self.stack[-1]
         assert isinstance(parent, Container)
-        parent.set_value(None)
         chosen = ModelFrame(self, frame.start, member)
+        if not chosen.hidden:
+            parent.set_value(None)
         if by_keys:
             chosen.fallback = frame.spec
         self.stack.append(chosen)
@@ -364,7 +368,8 @@ class Builder:
         stack = self.stack
         snapshot: Any = None
         child: Frame | None = None
-        for index in range(min(depth, len(stack) - 1), -1, -1):
+        top = len(stack) - 1 if self.hidden_at is None else self.hidden_at - 1
+        for index in range(min(depth, top), -1, -1):
             frame = stack[index]
             assert isinstance(frame, Container)
             if child is not None:

@@ -40,6 +40,8 @@ class Frame:
 class Container(Frame):
     """A frame whose values are shown while they stream: model, list or dict."""
 
+    hidden = False  # only a model frame can be hidden, by the `needed` hint
+
     __slots__ = ("slot_open",)
 
     def __init__(self, builder: Builder, start: int) -> None:
@@ -82,6 +84,7 @@ class ModelFrame(Container):
         "fallback",
         "field",
         "fields_set",
+        "hidden",
         "spec",
         "values",
     )
@@ -99,6 +102,10 @@ class ModelFrame(Container):
         # A union member guessed from the keys seen: if it does not validate, the union
         # as a whole decides (pydantic may pick another member).
         self.fallback: Union | None = None
+        # The `needed` hint: hidden (not in its parent) until those fields complete.
+        self.hidden = bool(spec.needed) and self.depth > 0
+        if self.hidden and builder.hidden_at is None:
+            builder.hidden_at = self.depth
 
     def slot_key(self) -> str | int | None:
         return self.field.key if self.field is not None else None
@@ -137,7 +144,19 @@ class ModelFrame(Container):
         self.slot_open = False
         self.done = self.done | {self.field.name}  # type: ignore[union-attr]
         self.completion = None
+        if self.hidden and self.spec.needed <= self.done:
+            self.reveal()
         self.changed()
+
+    def reveal(self) -> None:
+        """Show a hidden object: it takes its place in the parent from now on."""
+        self.hidden = False
+        b = self.b
+        if b.hidden_at == self.depth:
+            b.hidden_at = None
+        parent = b.stack[self.depth - 1]
+        assert isinstance(parent, Container)
+        parent.set_value(None)  # the slot; publish puts this frame's snapshot there
 
     def put_child(self, snapshot: Any, child: Frame) -> None:
         self.values[self.field.name] = snapshot  # type: ignore[union-attr]
@@ -155,6 +174,10 @@ class ModelFrame(Container):
         )
 
     def close(self, end: int) -> Any:
+        if (
+            self.hidden
+        ):  # closed without its needed fields: shown, as validation decides
+            self.reveal()
         self.closed = True
         self.completion = None
         replacement = self.b.validate_object(self, end)

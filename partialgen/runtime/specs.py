@@ -236,15 +236,23 @@ class Field:
     """One field of a model: attribute name, JSON key, value spec (and the full model's
     attribute name, when the partial had to rename it)."""
 
-    __slots__ = ("full_name", "key", "name", "spec")
+    __slots__ = ("full_name", "key", "name", "needed", "spec")
 
     def __init__(
-        self, name: str, key: str, spec: Spec, full_name: str | None = None
+        self,
+        name: str,
+        key: str,
+        spec: Spec,
+        full_name: str | None = None,
+        *,
+        needed: bool = False,
     ) -> None:
         self.name = name
         self.key = key
         self.spec = spec
         self.full_name = full_name or name
+        # The streaming hint: the object holding this field is shown once it is complete.
+        self.needed = needed
 
 
 class Model(Spec):
@@ -257,6 +265,7 @@ class Model(Spec):
         "fields",
         "forbid_extra",
         "full",
+        "needed",
         "partial",
         "static_defaults",
     )
@@ -266,6 +275,7 @@ class Model(Spec):
         self.partial: type[BaseModel] = BaseModel  # set by define()
         self.full = full
         self.fields: tuple[Field, ...] = ()
+        self.needed: frozenset[str] = frozenset()  # fields to wait for before showing
         self.by_key: dict[str, Field] = {}
         self.forbid_extra = full.model_config.get("extra") == "forbid"
         self.static_defaults: dict[str, Any] = {}
@@ -280,6 +290,7 @@ class Model(Spec):
         """
         self.partial = partial
         self.fields = fields
+        self.needed = frozenset(f.name for f in fields if f.needed)
         by_name = self.full.model_config.get(
             "validate_by_name"
         ) or self.full.model_config.get("populate_by_name")
@@ -288,6 +299,8 @@ class Model(Spec):
             if by_name:
                 self.by_key.setdefault(f.name, f)
         for name, info in self.partial.model_fields.items():
+            if info.is_required():
+                continue  # a needed field: set before the object is ever shown
             if info.default_factory is not None:
                 self.default_factories[name] = info.default_factory  # type: ignore[assignment]
             elif isinstance(info.default, list | dict | set):

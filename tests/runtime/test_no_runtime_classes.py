@@ -54,6 +54,7 @@ SCRIPT = textwrap.dedent("""
             "ratings": {"a": 1}, "note": "fine"}],
             "categories": [{"name": "c", "children": [{"name": "d"}]}],
             "metadata": {"k": "v"}},
+        "hints": {"topic": "t", "articles": [{"title": "a", "url": "u"}], "source": "s"},
         "ticket": {"ticket_id": "12345678-1234-5678-1234-567812345678", "subject": "s",
                    "customer": {"name": "n", "plan": "pro"},
                    "events": [{"type": "opened", "channel": "chat"},
@@ -61,7 +62,7 @@ SCRIPT = textwrap.dedent("""
     }
     roots = {"meeting": "MeetingInfoParser", "profile": "UserProfileParser",
              "report": "ReportParser", "categorized": "UserParser", "catalog": "CatalogParser",
-             "ticket": "SupportTicketParser"}
+             "ticket": "SupportTicketParser", "hints": "DigestParser"}
     streamed = 0
     for module in modules:
         name = module.__name__.split(".")[-1]
