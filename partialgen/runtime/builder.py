@@ -84,6 +84,7 @@ class Builder:
         # The string being received.
         self.str_mode = NO_STRING
         self.str_frame: Container | None = None
+        self.str_depth = 0  # the depth of str_frame, read on every piece
         self.str_spec: Any = None
         self.str_start = 0
         self.str_value = ""
@@ -254,6 +255,7 @@ class Builder:
             return
         frame, spec = self._slot(STRING, pos)
         self.str_frame = frame
+        self.str_depth = frame.depth
         self.str_spec = spec
         self.str_value = ""
         if spec is None:
@@ -272,9 +274,8 @@ class Builder:
         mode = self.str_mode
         if mode == STREAM:
             self.str_parts.append(text)
-            depth = self.str_frame.depth  # type: ignore[union-attr]
-            if self.dirty < depth:
-                self.dirty = depth
+            if self.dirty < self.str_depth:
+                self.dirty = self.str_depth
         elif mode == CHOICE:
             self.str_value += text
             self._choose()
@@ -298,8 +299,9 @@ class Builder:
 
     def flush_string(self) -> None:
         """Move the received pieces of a streaming string into its frame's value."""
-        if self.str_parts:
-            self.str_value += "".join(self.str_parts)
+        parts = self.str_parts
+        if parts:
+            self.str_value += parts[0] if len(parts) == 1 else "".join(parts)
             self.str_parts = []
             self.str_frame.set_value(self.str_value)  # type: ignore[union-attr]
 
@@ -370,8 +372,7 @@ class Builder:
         child: Frame | None = None
         top = len(stack) - 1 if self.hidden_at is None else self.hidden_at - 1
         for index in range(min(depth, top), -1, -1):
-            frame = stack[index]
-            assert isinstance(frame, Container)
+            frame: Any = stack[index]  # always a Container: captures never mark changes
             if child is not None:
                 frame.put_child(snapshot, child)
             snapshot = frame.build()

@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from .errors import ImpossiblePrefixError, InvalidOutputError
-from .snapshot import Completion, build_partial
+from .snapshot import Completion
 from .specs import OBJECT, Atomic, DictOf, Field, ListOf, Model, Spec, Union
 
 if TYPE_CHECKING:
     from .builder import Builder
 
+_new = object.__new__
+_set = object.__setattr__
 IGNORED: Spec | None = None  # the slot spec of a key the model does not declare
 OPENERS = ("begin_object", "begin_array")
 
@@ -41,6 +43,7 @@ class Container(Frame):
     """A frame whose values are shown while they stream: model, list or dict."""
 
     hidden = False  # only a model frame can be hidden, by the `needed` hint
+    complete = -1  # list and dict frames: how many leading entries are complete
 
     __slots__ = ("slot_open",)
 
@@ -158,20 +161,28 @@ class ModelFrame(Container):
         assert isinstance(parent, Container)
         parent.set_value(None)  # the slot; publish puts this frame's snapshot there
 
-    def put_child(self, snapshot: Any, child: Frame) -> None:
-        self.values[self.field.name] = snapshot  # type: ignore[union-attr]
-        if isinstance(child, ListFrame | DictFrame):
-            name = self.field.name  # type: ignore[union-attr]
-            if self.counts.get(name) != child.complete:
-                self.counts = {**self.counts, name: child.complete}
-                self.completion = None
+    def put_child(self, snapshot: Any, child: Container) -> None:  # type: ignore[override]
+        name = self.field.name  # type: ignore[union-attr]
+        self.values[name] = snapshot
+        complete = child.complete
+        if complete >= 0 and self.counts.get(name) != complete:
+            self.counts = {**self.counts, name: complete}
+            self.completion = None
 
     def build(self) -> BaseModel:
-        if self.completion is None:
-            self.completion = Completion(self.done, self.closed, self.counts)
-        return build_partial(
-            self.spec.partial, dict(self.values), self.fields_set, self.completion
-        )
+        # build_partial, inlined: this runs for every frame on the path of every change.
+        completion = self.completion
+        if completion is None:
+            completion = self.completion = Completion(
+                self.done, self.closed, self.counts
+            )
+        obj = _new(self.spec.partial)
+        _set(obj, "__dict__", self.values.copy())
+        _set(obj, "__pydantic_fields_set__", self.fields_set)
+        _set(obj, "__pydantic_extra__", None)
+        _set(obj, "__pydantic_private__", None)
+        _set(obj, "_partialgen_completion", completion)
+        return obj
 
     def close(self, end: int) -> Any:
         if (

@@ -32,6 +32,7 @@ class StreamParser(Generic[P, M]):
 
     def __init__(self, *, max_depth: int = DEFAULT_MAX_DEPTH) -> None:
         self._received = Received()
+        self._receive = self._received.chunks.append
         self._builder = Builder(self.spec, self._received)
         self._tokenizer = Tokenizer(self._builder, max_depth)
         self._error: PartialgenError | None = None
@@ -55,12 +56,12 @@ class StreamParser(Generic[P, M]):
         """Consume one chunk; return the snapshot after it."""
         if self._error is not None:
             if text:
-                self._received.append(text)
+                self._receive(text)
                 self._error.text = self._received.text()
             raise self._error
         if not text:
             return self.snapshot
-        self._received.append(text)
+        self._receive(text)
         try:
             self._tokenizer.feed(text)
         except InvalidOutputError as e:

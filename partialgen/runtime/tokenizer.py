@@ -93,6 +93,16 @@ class Tokenizer:
     def feed(self, chunk: str) -> None:
         base = self.offset
         self.offset = base + len(chunk)
+        # Most chunks fall inside a string value: no state machine needed. (In a string,
+        # `pending` only ever holds a cut escape.)
+        if (
+            self.state == STRING
+            and not self.pending
+            and '"' not in chunk
+            and "\\" not in chunk
+        ):
+            self.sink.string_piece(chunk)
+            return
         if self.pending:
             base -= len(self.pending)
             chunk = self.pending + chunk
