@@ -30,11 +30,17 @@ class StreamParser(Generic[P, M]):
 
     spec: ClassVar[Model]
 
-    def __init__(self, *, max_depth: int = DEFAULT_MAX_DEPTH) -> None:
+    def __init__(
+        self, *, max_depth: int = DEFAULT_MAX_DEPTH, lenient: bool = False
+    ) -> None:
+        """`max_depth` bounds nesting (DepthLimitError past it). `lenient=True` accepts
+        `//` and `/* */` comments and trailing commas, which strict JSON (the default,
+        and pydantic) rejects; they are left out of the text that is validated."""
         self._received = Received()
         self._receive = self._received.chunks.append
         self._builder = Builder(self.spec, self._received)
-        self._tokenizer = Tokenizer(self._builder, max_depth)
+        drops = self._received.drops if lenient else None
+        self._tokenizer = Tokenizer(self._builder, max_depth, drops)
         self._error: PartialgenError | None = None
 
     @property

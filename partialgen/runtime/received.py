@@ -11,13 +11,16 @@ from bisect import bisect_right
 
 
 class Received:
-    __slots__ = ("_starts", "_starts_end", "chunks")
+    __slots__ = ("_starts", "_starts_end", "chunks", "drops")
 
     def __init__(self) -> None:
         # Append-only and never replaced, so `chunks.append` can be bound once.
         self.chunks: list[str] = []
         self._starts: list[int] = []  # offset of each chunk, for the indexed prefix
         self._starts_end = 0  # offset just past the last indexed chunk
+        # Spans that are not JSON (comments, trailing commas accepted in lenient mode),
+        # in order; they read as spaces in slices, so offsets stay true.
+        self.drops: list[tuple[int, int]] = []
 
     def text(self) -> str:
         """Everything received, joined once and kept joined."""
@@ -42,5 +45,23 @@ class Received:
         last = bisect_right(starts, end - 1) - 1 if end > start else first
         base = starts[first]
         if first == last:
-            return chunks[first][start - base : end - base]
-        return "".join(chunks[first : last + 1])[start - base : end - base]
+            text = chunks[first][start - base : end - base]
+        else:
+            text = "".join(chunks[first : last + 1])[start - base : end - base]
+        return self._blank_drops(text, start, end) if self.drops else text
+
+    def _blank_drops(self, text: str, start: int, end: int) -> str:
+        drops = self.drops
+        index = bisect_right(drops, (start, start)) - 1
+        pieces, pos = [], start
+        for a, b in drops[max(index, 0) :]:
+            if a >= end:
+                break
+            a, b = max(a, start), min(b, end)
+            if b <= a:
+                continue
+            pieces.append(text[pos - start : a - start])
+            pieces.append(" " * (b - a))
+            pos = b
+        pieces.append(text[pos - start :])
+        return "".join(pieces)

@@ -15,7 +15,7 @@ from .errors import DepthLimitError, MalformedJSONError
 
 # Tokenizer states.
 BEFORE, VALUE, ARRAY_FIRST, OBJECT_FIRST, KEY, COLON, AFTER = range(7)
-STRING, KEY_STRING, NUMBER, WORD, DONE = range(7, 12)
+STRING, KEY_STRING, NUMBER, WORD, DONE, COMMENT = range(7, 13)
 
 _STRING_STOP = re.compile(r'["\\]')
 _NUMBER_RUN = re.compile(r"[0-9eE.+\-]*")
@@ -34,6 +34,8 @@ _SIMPLE_ESCAPES = {
     "t": "\t",
 }
 _HEX = frozenset("0123456789abcdefABCDEF")
+# Where a comment may stand in lenient mode: between tokens, never inside one.
+_COMMENT_STATES = frozenset({VALUE, ARRAY_FIRST, OBJECT_FIRST, KEY, COLON, AFTER})
 
 
 class TokenSink(Protocol):
@@ -57,11 +59,17 @@ def _describe(ch: str) -> str:
 
 class Tokenizer:
     __slots__ = (
+        "comma_at",
+        "comment_kind",
+        "comment_star",
+        "comment_start",
+        "drops",
         "key_parts",
         "max_depth",
         "number_parts",
         "offset",
         "pending",
+        "resume",
         "sink",
         "stack",
         "state",
@@ -69,8 +77,21 @@ class Tokenizer:
         "word",
     )
 
-    def __init__(self, sink: TokenSink, max_depth: int) -> None:
+    def __init__(
+        self,
+        sink: TokenSink,
+        max_depth: int,
+        drops: list[tuple[int, int]] | None = None,
+    ) -> None:
         self.sink = sink
+        # Lenient mode (drops is a list): comments and trailing commas are accepted, and
+        # their spans recorded so the text pydantic validates leaves them out.
+        self.drops = drops
+        self.comma_at = 0  # offset of the last comma, for a trailing one
+        self.comment_start = 0
+        self.comment_kind = ""  # "": just after '/'; "line" or "block"
+        self.comment_star = False  # a block comment's chunk ended with '*'
+        self.resume = BEFORE  # the state a comment interrupted
         self.state = BEFORE
         self.stack: list[bool] = []  # True for an object, False for an array
         self.max_depth = max_depth
@@ -152,6 +173,9 @@ class Tokenizer:
                     self.key_parts.append(decoded)
                 continue
 
+            if state == COMMENT:
+                i = self._comment(chunk, i, base)
+                continue
             ch = chunk[i]
             if ch in " \t\n\r":
                 if state == NUMBER:
@@ -160,10 +184,18 @@ class Tokenizer:
                     raise self._error(f"incomplete keyword {self.word!r}", base + i)
                 i = _WHITESPACE.match(chunk, i).end()  # type: ignore[union-attr]
                 continue
+            if ch == "/" and self.drops is not None and state in _COMMENT_STATES:
+                self.resume = state
+                self.state = COMMENT
+                self.comment_start = base + i
+                self.comment_kind = ""
+                i += 1
+                continue
 
             if state == AFTER:
                 if ch == ",":
                     self.state = KEY if self.stack[-1] else VALUE
+                    self.comma_at = base + i
                     i += 1
                 elif ch == "}" and self.stack[-1]:
                     i += 1
@@ -175,7 +207,7 @@ class Tokenizer:
                     closer = "'}'" if self.stack[-1] else "']'"
                     raise self._error(f"expected ',' or {closer}, got {ch!r}", base + i)
             elif state in (VALUE, ARRAY_FIRST):
-                if ch == "]" and state == ARRAY_FIRST:
+                if ch == "]" and (state == ARRAY_FIRST or self._trailing_comma(False)):
                     i += 1
                     self._close(base + i, False)
                 else:
@@ -185,7 +217,9 @@ class Tokenizer:
                     self.token_start = base + i
                     self.state = KEY_STRING
                     i += 1
-                elif ch == "}" and state == OBJECT_FIRST:
+                elif ch == "}" and (
+                    state == OBJECT_FIRST or self._trailing_comma(True)
+                ):
                     i += 1
                     self._close(base + i, True)
                 else:
@@ -215,6 +249,41 @@ class Tokenizer:
                 i = self._start_value(chunk, j, base)
             else:  # DONE: text after the root (a closing fence, a second object) is ignored
                 return
+
+    def _trailing_comma(self, in_object: bool) -> bool:
+        """In lenient mode, a closer right after a comma: drop the comma."""
+        if self.drops is None or not self.stack or self.stack[-1] != in_object:
+            return False
+        self.drops.append((self.comma_at, self.comma_at + 1))
+        return True
+
+    def _comment(self, chunk: str, i: int, base: int) -> int:
+        """Consume a `// line` or `/* block */` comment (lenient mode); may span chunks."""
+        kind = self.comment_kind
+        if not kind:
+            if chunk[i] not in "/*":
+                raise self._error(
+                    f"expected a comment after '/', got {chunk[i]!r}", base + i
+                )
+            self.comment_kind = "line" if chunk[i] == "/" else "block"
+            return i + 1
+        if kind == "line":
+            j = chunk.find("\n", i)
+            return len(chunk) if j < 0 else self._end_comment(base + j + 1, j + 1)
+        if self.comment_star and chunk[i] == "/":
+            return self._end_comment(base + i + 1, i + 1)
+        j = chunk.find("*/", i)
+        if j >= 0:
+            return self._end_comment(base + j + 2, j + 2)
+        self.comment_star = chunk.endswith("*")
+        return len(chunk)
+
+    def _end_comment(self, end: int, i: int) -> int:
+        assert self.drops is not None
+        self.drops.append((self.comment_start, end))
+        self.state = self.resume
+        self.comment_star = False
+        return i
 
     def _start_value(self, chunk: str, i: int, base: int) -> int:
         ch = chunk[i]
