@@ -1,46 +1,59 @@
-"""`partialgen demo`: stream a recorded meeting extraction through the generated parser.
+"""`partialgen demo`: a meeting extraction streamed through the real openai client, live.
 
-The recorded answer is split into small chunks at awkward places (inside keys, escapes,
-numbers) and replayed with a short delay, so the live view looks like a real stream.
+Without `--live`, an embedded server on 127.0.0.1 replays a recorded Chat Completions
+stream (`recordings/openai-chat-meeting.sse`), so the demo needs no key and no network
+but runs every layer a real call does: the request with the helper's `response_format`,
+HTTP, the SDK's stream, `openai_chat_content`, the generated `MeetingInfoParser`. With
+`--live` and OPENAI_API_KEY, the same code calls the OpenAI API (OPENAI_BASE_URL is
+honoured, as by the SDK itself).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import random
+import os
 import sys
-import time
-from collections.abc import Iterator
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..runtime import completed_fields, progress
+from ..runtime import PartialgenError, openai_chat_content, openai_response_format
 
-RECORDING = "meeting_response.json"
+RECORDING = "openai-chat-meeting"
+DEFAULT_MODEL = "gpt-5.4-mini"
+INSTALL_HINT = 'the demo needs its extra: pip install "partialgen[demo]"'
+
+SYSTEM = (
+    "Extract the meeting from the notes: every attendee with name, email and twitter "
+    "handle, the date, the location, the budget in euros and the decision deadline."
+)
+NOTES = """\
+Planning call, Monday.
+- Jason Liu (jason@example.com, @jxnlco) opened the call.
+- Zoë "Z" Müller joined: zoe.mueller@example.org, twitter @zoe_m.
+- Ana Lúcia 🚀 dialled in late (ana@example.net, @analucia).
+Offsite on 2024-03-15, Conference room B, 4th floor / Building É.
+Budget 12,500 euros, to be confirmed by 2024-03-01."""
 
 
 def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--delay", type=float, default=0.02, help="seconds between chunks"
+        "--live",
+        action="store_true",
+        help="call the OpenAI API (needs OPENAI_API_KEY) instead of the recording",
     )
-    parser.add_argument("--seed", type=int, default=7, help="seed of the chunking")
+    parser.add_argument(
+        "--model",
+        default=DEFAULT_MODEL,
+        help=f"model for --live (default {DEFAULT_MODEL})",
+    )
+    parser.add_argument(
+        "--delay",
+        type=float,
+        default=0.03,
+        help="seconds between replayed stream events (default 0.03)",
+    )
     parser.add_argument("--progress", action="store_true", help="show fields completed")
-
-
-def recorded_response() -> str:
-    return resources.files(__package__).joinpath(RECORDING).read_text("utf-8")
-
-
-def chunks(text: str, seed: int) -> Iterator[str]:
-    """Cut `text` into 1-8 character chunks, like an LLM's token stream."""
-    rng = random.Random(seed)
-    i = 0
-    while i < len(text):
-        n = rng.randint(1, 8)
-        yield text[i : i + n]
-        i += n
 
 
 def _generated_meeting() -> Any:
@@ -56,50 +69,99 @@ def _generated_meeting() -> Any:
         ) from e
 
 
-def render(snapshot: Any, show_progress: bool) -> Any:
-    from rich.console import Group
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(title="Meeting (live)", show_lines=False, expand=False)
-    table.add_column("name")
-    table.add_column("email")
-    table.add_column("twitter")
-    for user in snapshot.users or []:
-        table.add_row(user.name or "", user.email or "", user.twitter or "")
-    details = Text()
-    for label in ("date", "location", "budget", "deadline"):
-        value = getattr(snapshot, label)
-        details.append(f"{label:>9}: ", style="bold")
-        details.append("…" if value is None else str(value))
-        details.append("\n")
-    parts: list[Any] = [table, details]
-    if show_progress:
-        done, total = progress(snapshot)
-        names = ", ".join(sorted(completed_fields(snapshot))) or "none yet"
-        parts.append(Text(f"{done}/{total} fields complete: {names}", style="green"))
-    return Group(*parts)
-
-
 def run_demo(args: argparse.Namespace) -> int:
-    from rich.console import Console
+    try:
+        from rich.console import Console
+    except ImportError as e:
+        print(
+            f"partialgen demo: {INSTALL_HINT} (missing module: {e.name})",
+            file=sys.stderr,
+        )
+        return 2
+    console = Console()
+    if args.live and not os.environ.get("OPENAI_API_KEY"):
+        console.print(
+            "[red]partialgen demo --live needs OPENAI_API_KEY[/] (without --live it "
+            "replays a recorded response, no key needed)"
+        )
+        return 2
+    console.print(f"[bold]Meeting notes[/]\n{NOTES}\n")
+    with console.status("starting the openai client…"):
+        try:
+            from openai import OpenAI
+        except ImportError as e:
+            console.print(
+                f"[red]partialgen demo:[/] {INSTALL_HINT} (missing: {e.name})"
+            )
+            return 2
+        meeting = _generated_meeting()
+    if args.live:
+        return _extract(
+            OpenAI(), args.model, f"OpenAI API · {args.model}", meeting, args, console
+        )
+    from .replay import replay_server
+
+    with replay_server(RECORDING, delay=args.delay) as replay:
+        client = OpenAI(base_url=replay.base_url, api_key="replay", max_retries=0)
+        source = f"recording replayed at {replay.base_url.removeprefix('http://')}"
+        return _extract(client, DEFAULT_MODEL, source, meeting, args, console)
+
+
+def _extract(
+    client: Any,
+    model: str,
+    source: str,
+    meeting: Any,
+    args: argparse.Namespace,
+    console: Any,
+) -> int:
+    """Stream the extraction through the client into the parser, drawing each snapshot."""
+    from openai import APIError
     from rich.live import Live
 
-    meeting = _generated_meeting()
-    console = Console()
-    parser = meeting.MeetingInfoParser()
-    snapshots = 0
-    with Live(
-        render(parser.snapshot, args.progress), console=console, refresh_per_second=30
-    ) as live:
-        for chunk in chunks(recorded_response(), args.seed):
-            before = parser.snapshot
-            snapshot = parser.feed(chunk)
-            if snapshot is not before:
-                snapshots += 1
-                live.update(render(snapshot, args.progress))
-            time.sleep(args.delay)
-    result = parser.close()
-    console.print(f"[bold]{snapshots}[/] snapshots; validated result:")
-    console.print_json(result.model_dump_json())
+    from .view import render
+
+    count = 0
+    parser = meeting.MeetingInfoParser()  # drawn until the first snapshot arrives
+
+    def screen(snapshot: Any, finished: bool = False) -> Any:
+        return render(
+            snapshot,
+            show_progress=args.progress,
+            source=source,
+            snapshots=count,
+            received=len(parser.text),
+            finished=finished,
+        )
+
+    with Live(screen(parser.snapshot), console=console, auto_refresh=False) as live:
+        try:
+            stream = client.chat.completions.create(
+                model=model,
+                messages=[
+                    {"role": "system", "content": SYSTEM},
+                    {"role": "user", "content": NOTES},
+                ],
+                response_format=openai_response_format(meeting.MeetingInfo),
+                stream=True,
+            )
+            with openai_chat_content(stream, meeting.MeetingInfoParser) as snapshots:
+                parser = snapshots.parser
+                for snapshot in snapshots:
+                    count += 1
+                    live.update(screen(snapshot), refresh=True)
+                live.update(screen(snapshots.result, finished=True), refresh=True)
+        except (PartialgenError, APIError) as error:
+            live.stop()
+            console.print(f"[red]{type(error).__name__}:[/] {error}")
+            text = parser.text
+            shown = text if len(text) <= 300 else "…" + text[-300:]
+            console.print(f"[dim]{len(text)} characters arrived: {shown!r}[/]")
+            return 1
+        except KeyboardInterrupt:  # the `with` blocks have closed the stream
+            live.stop()
+            console.print("[yellow]interrupted[/]")
+            return 130
+    console.print("\n[bold green]✓[/] the validated [bold]MeetingInfo[/], as JSON:")
+    console.print_json(snapshots.result.model_dump_json())
     return 0

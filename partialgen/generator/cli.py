@@ -13,34 +13,6 @@ from .output import check, write
 from .pipeline import generate_target
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--model",
-        action="append",
-        default=[],
-        metavar="MODULE[:CLASS]",
-        help="pydantic input: a model class, or every model of a module (repeat)",
-    )
-    parser.add_argument(
-        "--schema",
-        type=Path,
-        metavar="FILE",
-        help="JSON Schema or OpenAPI input; its full models go next to --output",
-    )
-    parser.add_argument(
-        "--class-name", help="the schema's root class (default: its title)"
-    )
-    parser.add_argument(
-        "--output", type=Path, metavar="FILE", help="the generated module"
-    )
-    parser.add_argument(
-        "--config",
-        type=Path,
-        metavar="PYPROJECT",
-        help="read [tool.partialgen] from this file instead of ./pyproject.toml",
-    )
-
-
 def targets_from(args: argparse.Namespace) -> list[Target]:
     if args.model or args.schema:
         if args.output is None:

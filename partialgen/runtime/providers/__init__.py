@@ -1,0 +1,194 @@
+"""Provider stream adapters: the stream object an SDK returns in, typed snapshots out.
+
+    stream = client.chat.completions.create(..., stream=True)
+    for snapshot in openai_chat_content(stream, MeetingInfoParser):
+        render(snapshot)                      # a PartialMeetingInfo
+
+One function per provider and part of the answer:
+
+| the model answers in                         | function                          |
+| -------------------------------------------- | --------------------------------- |
+| OpenAI chat `delta.content` (JSON mode, structured outputs) | `openai_chat_content`     |
+| OpenAI chat `delta.tool_calls`               | `openai_chat_tool_calls`          |
+| OpenAI Responses `response.output_text.delta` | `openai_responses_text`          |
+| OpenAI Responses function call arguments     | `openai_responses_function_calls` |
+| Anthropic `text_delta`                       | `anthropic_text`                  |
+| Anthropic tool use `input_json_delta`        | `anthropic_tool_uses`             |
+| plain text chunks                            | `text_snapshots`                  |
+
+Each takes the SDK's sync or async stream (or anything yielding the same events, as
+objects or dicts: `sse_json(raw_bytes)` decodes Server-Sent Events without an SDK) and
+returns an object to iterate with `for` or `async for`. Nothing here imports an SDK:
+events are read by field name.
+
+The tool-call functions take one parser class (every call is parsed with it: typed
+snapshots), a list of parser classes (each call picks the one whose full model's class
+name is the function name, the default name of `openai_tool(Model)` and friends), or a
+mapping from function name to parser class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, Iterable, Mapping
+from typing import Any, TypeVar, overload
+
+from pydantic import BaseModel
+
+from ..parser import StreamParser
+from .document import ProviderStream
+from .errors import ProviderError, UnknownToolError
+from .events import (
+    AnthropicReader,
+    OpenAIChatReader,
+    OpenAIResponsesReader,
+    Reader,
+    TextReader,
+)
+from .pump import Events
+from .sse import (
+    ServerSentEvent,
+    SSEDecoder,
+    asse_events,
+    asse_json,
+    sse_events,
+    sse_json,
+)
+from .tools import (
+    Calls,
+    ParserTable,
+    ToolCall,
+    ToolCallSnapshot,
+    ToolCallStream,
+    parser_table,
+)
+
+# Overloads take a mapping and a list separately: in a union, mypy would infer
+# `{"a": AParser, "b": BParser}` as a dict of `type[object]` and reject it.
+AnyParser = type[StreamParser[Any, Any]]
+
+P = TypeVar("P", bound=BaseModel)
+M = TypeVar("M", bound=BaseModel)
+
+__all__ = [
+    "Events",
+    "ParserTable",
+    "ProviderError",
+    "ProviderStream",
+    "SSEDecoder",
+    "ServerSentEvent",
+    "ToolCall",
+    "ToolCallSnapshot",
+    "ToolCallStream",
+    "UnknownToolError",
+    "anthropic_text",
+    "anthropic_tool_uses",
+    "asse_events",
+    "asse_json",
+    "openai_chat_content",
+    "openai_chat_tool_calls",
+    "openai_responses_function_calls",
+    "openai_responses_text",
+    "sse_events",
+    "sse_json",
+    "text_snapshots",
+]
+
+
+def text_snapshots(
+    chunks: Iterable[str] | AsyncIterable[str],
+    parser: type[StreamParser[P, M]],
+    **options: Any,
+) -> ProviderStream[P, M]:
+    """Snapshots from plain text chunks (`str`), sync or async."""
+    return ProviderStream(chunks, TextReader(), parser(**options))
+
+
+def openai_chat_content(
+    stream: Events, parser: type[StreamParser[P, M]], **options: Any
+) -> ProviderStream[P, M]:
+    """Snapshots of the message content of a Chat Completions stream (JSON mode or a
+    `response_format` schema). `finish_reason="length"` raises IncompleteOutputError,
+    a refusal RefusalError."""
+    return ProviderStream(stream, OpenAIChatReader(), parser(**options))
+
+
+def openai_responses_text(
+    stream: Events, parser: type[StreamParser[P, M]], **options: Any
+) -> ProviderStream[P, M]:
+    """Snapshots of the output text of a Responses API stream (`text.format` schema)."""
+    return ProviderStream(stream, OpenAIResponsesReader(), parser(**options))
+
+
+def anthropic_text(
+    stream: Events, parser: type[StreamParser[P, M]], **options: Any
+) -> ProviderStream[P, M]:
+    """Snapshots of the text blocks of an Anthropic Messages stream (JSON answered as
+    text, e.g. with an output format or a `{` prefill: include the prefill yourself)."""
+    return ProviderStream(stream, AnthropicReader(), parser(**options))
+
+
+def _tool_calls(
+    stream: Events,
+    reader: Reader,
+    parsers: type[StreamParser[Any, Any]] | ParserTable,
+    options: dict[str, Any],
+) -> ToolCallStream[Any, Any]:
+    every, table = parser_table(parsers)
+    return ToolCallStream(stream, reader, Calls(every, table, options))
+
+
+@overload
+def openai_chat_tool_calls(
+    stream: Events, parsers: type[StreamParser[P, M]], **options: Any
+) -> ToolCallStream[P, M]: ...
+@overload
+def openai_chat_tool_calls(
+    stream: Events, parsers: Mapping[str, AnyParser], **options: Any
+) -> ToolCallStream[BaseModel, BaseModel]: ...
+@overload
+def openai_chat_tool_calls(
+    stream: Events, parsers: Iterable[AnyParser], **options: Any
+) -> ToolCallStream[BaseModel, BaseModel]: ...
+def openai_chat_tool_calls(
+    stream: Events, parsers: type[StreamParser[Any, Any]] | ParserTable, **options: Any
+) -> ToolCallStream[Any, Any]:
+    """Snapshots of the (parallel) tool calls of a Chat Completions stream."""
+    return _tool_calls(stream, OpenAIChatReader(), parsers, options)
+
+
+@overload
+def openai_responses_function_calls(
+    stream: Events, parsers: type[StreamParser[P, M]], **options: Any
+) -> ToolCallStream[P, M]: ...
+@overload
+def openai_responses_function_calls(
+    stream: Events, parsers: Mapping[str, AnyParser], **options: Any
+) -> ToolCallStream[BaseModel, BaseModel]: ...
+@overload
+def openai_responses_function_calls(
+    stream: Events, parsers: Iterable[AnyParser], **options: Any
+) -> ToolCallStream[BaseModel, BaseModel]: ...
+def openai_responses_function_calls(
+    stream: Events, parsers: type[StreamParser[Any, Any]] | ParserTable, **options: Any
+) -> ToolCallStream[Any, Any]:
+    """Snapshots of the function calls of a Responses API stream."""
+    return _tool_calls(stream, OpenAIResponsesReader(), parsers, options)
+
+
+@overload
+def anthropic_tool_uses(
+    stream: Events, parsers: type[StreamParser[P, M]], **options: Any
+) -> ToolCallStream[P, M]: ...
+@overload
+def anthropic_tool_uses(
+    stream: Events, parsers: Mapping[str, AnyParser], **options: Any
+) -> ToolCallStream[BaseModel, BaseModel]: ...
+@overload
+def anthropic_tool_uses(
+    stream: Events, parsers: Iterable[AnyParser], **options: Any
+) -> ToolCallStream[BaseModel, BaseModel]: ...
+def anthropic_tool_uses(
+    stream: Events, parsers: type[StreamParser[Any, Any]] | ParserTable, **options: Any
+) -> ToolCallStream[Any, Any]:
+    """Snapshots of the tool use blocks of an Anthropic Messages stream."""
+    return _tool_calls(stream, AnthropicReader(), parsers, options)

@@ -1,0 +1,116 @@
+"""One JSON document in a provider's stream (message content, output text): typed
+snapshots while it arrives, the validated model at the end."""
+
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel
+
+from ..errors import IncompleteOutputError, RefusalError
+from ..parser import StreamParser
+from .errors import ProviderError
+from .events import CallStart, Failure, Finish, Piece, Reader, Refusal, Text
+from .pump import Events, Pump, ended_early
+
+P = TypeVar("P", bound=BaseModel)
+M = TypeVar("M", bound=BaseModel)
+
+
+class Document(Generic[P, M]):
+    """Feeds the answer's text to the parser; knows why the provider stopped."""
+
+    def __init__(self, parser: StreamParser[P, M]) -> None:
+        self.parser = parser
+        self.result: M | None = None
+        self.finish_reason: str | None = None
+        self._refused = False
+        self._refusal: list[str] = []
+        self._tools: dict[int, str] = {}  # tool calls seen instead of an answer
+        self._last = parser.snapshot
+
+    def apply(self, piece: Piece) -> P | None:
+        if isinstance(piece, Text):
+            snapshot = self.parser.feed(piece.text)
+            if snapshot is self._last:
+                return None
+            self._last = snapshot
+            return snapshot
+        if isinstance(piece, Refusal):
+            self._refusal.append(piece.text)
+        elif isinstance(piece, Finish):
+            self.finish_reason = piece.reason
+            self._refused = self._refused or piece.refused
+        elif isinstance(piece, Failure):
+            raise ProviderError(
+                f"the provider reported an error: {piece.message}",
+                payload=piece.payload,
+                snapshot=self.parser.snapshot,
+                text=self.parser.text,
+            )
+        elif isinstance(piece, CallStart):
+            self._tools.setdefault(piece.index, piece.name or "?")
+        return None
+
+    def finish(self) -> None:
+        if self.result is not None:
+            return
+        if self._refusal or self._refused:
+            # Anthropic has no separate refusal text: what the model wrote explains it.
+            words = "".join(self._refusal) or self.parser.text.strip()
+            raise RefusalError(
+                words or "(no explanation given)",
+                snapshot=self.parser.snapshot,
+                text=self.parser.text,
+            )
+        try:
+            self.result = self.parser.close()
+        except IncompleteOutputError as error:
+            if self._tools:
+                called = ", ".join(self._tools.values())
+                raise ended_early(
+                    error, self.finish_reason, f"the model called tools ({called}): "
+                ) from None
+            raise ended_early(error, self.finish_reason) from None
+
+    def kept(self) -> str:
+        return f"the {len(self.parser.text)} characters received are in `.parser.text`"
+
+
+class ProviderStream(Pump[P], Generic[P, M]):
+    """Typed snapshots of the JSON answer in a provider's stream.
+
+    Iterate it (`for`, or `async for` over an async client's stream) to get a new `P`
+    snapshot whenever something visible changed; `result` then holds the validated `M`.
+    Ending early raises `IncompleteOutputError` (saying why the provider stopped, with
+    the last snapshot and the text), a refusal `RefusalError`, an error event
+    `ProviderError`; the provider's stream is closed when anything fails.
+    """
+
+    def __init__(
+        self, source: Events, reader: Reader, parser: StreamParser[P, M]
+    ) -> None:
+        self._document = Document(parser)
+        super().__init__(source, reader, self._document)
+
+    @property
+    def parser(self) -> StreamParser[P, M]:
+        """The parser: `snapshot`, `text`, `take_items(...)` while iterating."""
+        return self._document.parser
+
+    @property
+    def snapshot(self) -> P:
+        """The latest snapshot (defaults only, before any text)."""
+        return self._document.parser.snapshot
+
+    @property
+    def finish_reason(self) -> str | None:
+        """Why the provider stopped (`stop`, `length`, `end_turn`, ...), once known."""
+        return self._document.finish_reason
+
+    @property
+    def result(self) -> M:
+        """The validated full model, once iteration finished."""
+        if self._document.result is None:
+            raise RuntimeError("the stream has not been iterated to its end yet")
+        return self._document.result

@@ -1,0 +1,211 @@
+"""What provider stream events mean for the parsers.
+
+A reader turns one event, an SDK object or (from `sse_json`) a plain dict, into pieces:
+text of the answer, the start and argument text of a tool call, refusal text, the finish
+reason, a failure. Fields are read by name (`field`), so no SDK is imported and both
+shapes work. Readers are sans-I/O: the same code serves sync and async streams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+def field(obj: object, name: str) -> Any:
+    """A field of an event: SDK objects have attributes, decoded JSON has keys."""
+    if obj is None:
+        return None
+    if isinstance(obj, Mapping):
+        return obj.get(name)
+    return getattr(obj, name, None)
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Text of the answer itself (message content, output text, a text block)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CallStart:
+    """A tool call began: its position in the response, its id and function name."""
+
+    index: int
+    id: str | None
+    name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CallText:
+    """More JSON text of a tool call's arguments."""
+
+    index: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CallEnd:
+    """A content block ended (Anthropic); for a tool call, its input is complete."""
+
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Text of a refusal (OpenAI sends it apart from the content)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finish:
+    """Why generation stopped, in the provider's words; `refused` for a refusal stop."""
+
+    reason: str
+    refused: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """The provider reported an error inside the stream."""
+
+    message: str
+    payload: object
+
+
+Piece = Text | CallStart | CallText | CallEnd | Refusal | Finish | Failure
+
+
+class Reader(Protocol):
+    def read(self, event: Any) -> list[Piece]: ...
+
+
+def _message(error: object, default: str) -> str:
+    message = field(error, "message")
+    return message if isinstance(message, str) and message else default
+
+
+class TextReader:
+    """Plain text chunks, as `XParser.stream` takes them."""
+
+    def read(self, event: Any) -> list[Piece]:
+        if not isinstance(event, str):
+            raise TypeError(
+                f"text_snapshots reads str chunks, got {type(event).__name__}; for "
+                "Server-Sent Event bytes use sse_json() with a provider adapter"
+            )
+        return [Text(event)] if event else []
+
+
+class OpenAIChatReader:
+    """Chat Completions chunks: `choices[0].delta` content, refusal and tool calls."""
+
+    def read(self, event: Any) -> list[Piece]:
+        kind = field(event, "type")
+        if kind is not None:
+            # `client.chat.completions.stream()` wraps each chunk in a "chunk" event and
+            # adds derived events that repeat what the chunks hold.
+            if kind != "chunk":
+                return []
+            event = field(event, "chunk")
+        error = field(event, "error")
+        if error is not None:
+            return [Failure(_message(error, "the stream reported an error"), error)]
+        pieces: list[Piece] = []
+        for choice in field(event, "choices") or ():
+            if (field(choice, "index") or 0) != 0:
+                continue  # with n > 1, the first choice is the answer read
+            delta = field(choice, "delta")
+            content = field(delta, "content")
+            if content:
+                pieces.append(Text(content))
+            refusal = field(delta, "refusal")
+            if refusal:
+                pieces.append(Refusal(refusal))
+            for call in field(delta, "tool_calls") or ():
+                index = field(call, "index") or 0
+                function = field(call, "function")
+                call_id, name = field(call, "id"), field(function, "name")
+                if call_id is not None or name is not None:
+                    pieces.append(CallStart(index, call_id, name))
+                arguments = field(function, "arguments")
+                if arguments:
+                    pieces.append(CallText(index, arguments))
+            reason = field(choice, "finish_reason")
+            if reason:
+                pieces.append(Finish(reason))
+        return pieces
+
+
+class OpenAIResponsesReader:
+    """Responses API events: output text, refusals, function call arguments, the end."""
+
+    def read(self, event: Any) -> list[Piece]:
+        kind = field(event, "type")
+        if kind == "response.output_text.delta":
+            delta = field(event, "delta")
+            return [Text(delta)] if delta else []
+        if kind == "response.refusal.delta":
+            delta = field(event, "delta")
+            return [Refusal(delta)] if delta else []
+        if kind == "response.function_call_arguments.delta":
+            delta = field(event, "delta")
+            return [CallText(field(event, "output_index") or 0, delta)] if delta else []
+        if kind == "response.output_item.added":
+            item = field(event, "item")
+            if field(item, "type") != "function_call":
+                return []
+            index = field(event, "output_index") or 0
+            pieces: list[Piece] = [
+                CallStart(index, field(item, "call_id"), field(item, "name"))
+            ]
+            if field(item, "arguments"):
+                pieces.append(CallText(index, field(item, "arguments")))
+            return pieces
+        if kind == "response.completed":
+            return [Finish("completed")]
+        if kind == "response.incomplete":
+            details = field(field(event, "response"), "incomplete_details")
+            return [Finish(field(details, "reason") or "incomplete")]
+        if kind == "response.failed":
+            error = field(field(event, "response"), "error")
+            return [Failure(_message(error, "the response failed"), error)]
+        if kind == "error":
+            return [Failure(_message(event, "the stream reported an error"), event)]
+        return []
+
+
+class AnthropicReader:
+    """Messages events: text and tool input per content block, the stop reason."""
+
+    def read(self, event: Any) -> list[Piece]:
+        kind = field(event, "type")
+        index = field(event, "index") or 0
+        if kind == "content_block_start":
+            block = field(event, "content_block")
+            if field(block, "type") == "tool_use":
+                return [CallStart(index, field(block, "id"), field(block, "name"))]
+            text = field(block, "text") if field(block, "type") == "text" else None
+            return [Text(text)] if text else []
+        if kind == "content_block_delta":
+            delta = field(event, "delta")
+            delta_kind = field(delta, "type")
+            if delta_kind == "input_json_delta":
+                partial = field(delta, "partial_json")
+                return [CallText(index, partial)] if partial else []
+            if delta_kind == "text_delta":
+                text = field(delta, "text")
+                return [Text(text)] if text else []
+            return []
+        if kind == "content_block_stop":
+            return [CallEnd(index)]
+        if kind == "message_delta":
+            reason = field(field(event, "delta"), "stop_reason")
+            return [Finish(reason, reason == "refusal")] if reason else []
+        if kind == "error":
+            error = field(event, "error")
+            return [Failure(_message(error, "the stream reported an error"), error)]
+        return []

@@ -1,0 +1,137 @@
+"""Server-Sent Events from raw bytes, for streams read without a provider SDK.
+
+Follows the WHATWG event-stream rules: lines end with CRLF, LF or CR (a CR at the end of
+one chunk may pair with an LF at the start of the next); `data` lines join with newlines;
+comments (`:`) are skipped; an event is dispatched at a blank line and only if it has
+data (an event cut off before its blank line is dropped, as the standard says). Bytes are decoded incrementally, so a UTF-8 character split across chunks arrives
+whole. `sse_json` adds the provider convention on top: each event's data is JSON, and
+`[DONE]` ends the stream.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import ProviderError
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSentEvent:
+    """One dispatched event: its `event:` name (None when absent), data, id and retry."""
+
+    data: str
+    event: str | None = None
+    id: str | None = None
+    retry: int | None = None
+
+    def json(self) -> Any:
+        """The data decoded as JSON; ProviderError if it is not JSON."""
+        try:
+            return json.loads(self.data)
+        except ValueError:
+            raise ProviderError(
+                f"an event's data is not JSON: {self.data[:200]!r}", payload=self
+            ) from None
+
+
+class SSEDecoder:
+    """Incremental, sans-I/O: `feed(bytes)` returns the events those bytes completed."""
+
+    def __init__(self) -> None:
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self._buffer = ""
+        self._started = False
+        self._data: list[str] = []
+        self._event: str | None = None
+        self._id: str | None = None
+        self._retry: int | None = None
+
+    def feed(self, chunk: bytes) -> list[ServerSentEvent]:
+        text = self._decoder.decode(chunk)
+        if not self._started and text:
+            text = text.removeprefix("\ufeff")
+            self._started = True
+        return self._lines(self._buffer + text)
+
+    def _lines(self, text: str) -> list[ServerSentEvent]:
+        events: list[ServerSentEvent] = []
+        start = 0
+        length = len(text)
+        while start < length:
+            end = _line_end(text, start)
+            if end == -1:
+                break
+            if text[end] == "\r" and end + 1 == length:
+                break  # a CR last in the chunk: the next chunk may start with its LF
+            event = self._line(text[start:end])
+            if event is not None:
+                events.append(event)
+            start = end + 2 if text.startswith("\r\n", end) else end + 1
+        self._buffer = text[start:]
+        return events
+
+    def _line(self, line: str) -> ServerSentEvent | None:
+        if not line:
+            return self._dispatch()
+        if line.startswith(":"):
+            return None
+        name, _, value = line.partition(":")
+        value = value.removeprefix(" ")
+        if name == "data":
+            self._data.append(value)
+        elif name == "event":
+            self._event = value
+        elif name == "id":
+            if "\0" not in value:
+                self._id = value
+        elif name == "retry" and value.isdigit():
+            self._retry = int(value)
+        return None
+
+    def _dispatch(self) -> ServerSentEvent | None:
+        data, event = self._data, self._event
+        self._data, self._event = [], None
+        if not data:
+            return None
+        return ServerSentEvent("\n".join(data), event, self._id, self._retry)
+
+
+def _line_end(text: str, start: int) -> int:
+    lf = text.find("\n", start)
+    cr = text.find("\r", start, lf if lf != -1 else len(text))
+    return cr if cr != -1 else lf
+
+
+def sse_events(chunks: Iterable[bytes]) -> Iterator[ServerSentEvent]:
+    """The events of a byte stream (e.g. `response.iter_bytes()` of an HTTP client)."""
+    decoder = SSEDecoder()
+    for chunk in chunks:
+        yield from decoder.feed(chunk)
+
+
+async def asse_events(chunks: AsyncIterable[bytes]) -> AsyncIterator[ServerSentEvent]:
+    """The async twin of `sse_events`."""
+    decoder = SSEDecoder()
+    async for chunk in chunks:
+        for event in decoder.feed(chunk):
+            yield event
+
+
+def sse_json(chunks: Iterable[bytes]) -> Iterator[Any]:
+    """Each event's data as JSON, until `data: [DONE]`: what the provider adapters read."""
+    for event in sse_events(chunks):
+        if event.data == "[DONE]":
+            return
+        yield event.json()
+
+
+async def asse_json(chunks: AsyncIterable[bytes]) -> AsyncIterator[Any]:
+    """The async twin of `sse_json`."""
+    async for event in asse_events(chunks):
+        if event.data == "[DONE]":
+            return
+        yield event.json()

@@ -1,0 +1,220 @@
+"""Tool calls in a provider's stream: one parser per call, chosen by function name.
+
+Parallel calls stay apart by the provider's index (the chat `tool_calls[i].index`, the
+Responses `output_index`, the Anthropic content block index), even if their argument
+texts interleave. A call's validated arguments are available the moment its JSON closes,
+so a tool can start running while the model is still writing the next call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from ..errors import IncompleteOutputError, PartialgenError, RefusalError
+from ..parser import StreamParser
+from .errors import ProviderError, UnknownToolError
+from .events import (
+    CallEnd,
+    CallStart,
+    CallText,
+    Failure,
+    Finish,
+    Piece,
+    Reader,
+    Refusal,
+    Text,
+)
+from .pump import Events, Pump, ended_early
+
+P = TypeVar("P", bound=BaseModel)
+M = TypeVar("M", bound=BaseModel)
+
+# Parsers by function name, or a list of parser classes named by their full model's class
+# (the default name of `openai_tool(Model)` and friends).
+ParserTable = (
+    Mapping[str, type[StreamParser[Any, Any]]] | Iterable[type[StreamParser[Any, Any]]]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCallSnapshot(Generic[P]):
+    """A tool call changed: which one, and its arguments so far."""
+
+    index: int  # the provider's position of the call in the response
+    id: str | None  # what a tool result must refer to (`tool_call_id`, `tool_use_id`)
+    name: str
+    snapshot: P
+    done: bool  # the arguments closed and validated: in `ToolCallStream.tool_calls`
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall(Generic[M]):
+    """A complete tool call with its validated arguments."""
+
+    index: int
+    id: str | None
+    name: str
+    arguments: M
+
+
+def parser_table(
+    parsers: type[StreamParser[Any, Any]] | ParserTable,
+) -> tuple[
+    type[StreamParser[Any, Any]] | None, dict[str, type[StreamParser[Any, Any]]]
+]:
+    """(the parser for every call, or None) and the parsers by name."""
+    if isinstance(parsers, type):
+        return parsers, {}
+    if isinstance(parsers, Mapping):
+        return None, dict(parsers)
+    table: dict[str, type[StreamParser[Any, Any]]] = {}
+    for parser in parsers:
+        name = parser.spec.full.__name__
+        if name in table:
+            raise ValueError(f"two parsers for tools named {name!r}; pass a mapping")
+        table[name] = parser
+    return None, table
+
+
+class Calls(Generic[P, M]):
+    """Routes pieces to one parser per call and keeps everything that arrived."""
+
+    def __init__(
+        self,
+        every: type[StreamParser[P, M]] | None,
+        table: Mapping[str, type[StreamParser[P, M]]],
+        options: dict[str, Any],
+    ) -> None:
+        self._every = every
+        self._table = table
+        self._options = options
+        self.parsers: dict[int, StreamParser[P, M]] = {}
+        self.names: dict[int, str] = {}
+        self.ids: dict[int, str | None] = {}
+        self.complete: dict[int, ToolCall[M]] = {}
+        self.prose: list[str] = []
+        self.finish_reason: str | None = None
+        self._refused = False
+        self._refusal: list[str] = []
+
+    def apply(self, piece: Piece) -> ToolCallSnapshot[P] | None:
+        if isinstance(piece, CallStart):
+            return self._start(piece)
+        if isinstance(piece, CallText):
+            return self._feed(piece.index, piece.text)
+        if isinstance(piece, CallEnd):
+            parser = self.parsers.get(piece.index)
+            if parser is not None and not parser.text:
+                # Anthropic sends no input deltas for a call without arguments; the
+                # block's input is then the `{}` of its start.
+                return self._feed(piece.index, "{}")
+        elif isinstance(piece, Text):
+            self.prose.append(piece.text)
+        elif isinstance(piece, Refusal):
+            self._refusal.append(piece.text)
+        elif isinstance(piece, Finish):
+            self.finish_reason = piece.reason
+            self._refused = self._refused or piece.refused
+        elif isinstance(piece, Failure):
+            raise ProviderError(
+                f"the provider reported an error: {piece.message}",
+                payload=piece.payload,
+                text="".join(self.prose),
+            )
+        return None
+
+    def _start(self, piece: CallStart) -> ToolCallSnapshot[P] | None:
+        if piece.index in self.parsers:
+            if self.ids[piece.index] is None:
+                self.ids[piece.index] = piece.id
+            return None
+        cls = self._every or self._table.get(piece.name or "")
+        if cls is None:
+            raise UnknownToolError(piece.name, self._table, text="".join(self.prose))
+        parser = cls(**self._options)
+        self.parsers[piece.index] = parser
+        self.names[piece.index] = piece.name or ""
+        self.ids[piece.index] = piece.id
+        return self._event(piece.index, parser.snapshot)
+
+    def _feed(self, index: int, text: str) -> ToolCallSnapshot[P] | None:
+        parser = self.parsers.get(index)
+        if parser is None:  # arguments of a call whose name never came
+            raise UnknownToolError(None, self._table, text=text)
+        before = parser.snapshot
+        try:
+            snapshot = parser.feed(text)
+            closed = parser.done and index not in self.complete
+            if closed:
+                self.complete[index] = ToolCall(
+                    index, self.ids[index], self.names[index], parser.close()
+                )
+        except PartialgenError as error:
+            error.add_note(f"in {self.describe(index)}")
+            raise
+        if snapshot is before and not closed:
+            return None
+        return self._event(index, snapshot)
+
+    def _event(self, index: int, snapshot: P) -> ToolCallSnapshot[P]:
+        return ToolCallSnapshot(
+            index, self.ids[index], self.names[index], snapshot, index in self.complete
+        )
+
+    def describe(self, index: int) -> str:
+        return f"tool call {index} ({self.names[index]!r}, id {self.ids[index]!r})"
+
+    def finish(self) -> None:
+        if self._refusal or self._refused:
+            words = "".join(self._refusal) or "".join(self.prose).strip()
+            raise RefusalError(
+                words or "(no explanation given)", text="".join(self.prose)
+            )
+        for index in sorted(self.parsers):
+            if index not in self.complete:
+                try:
+                    self.parsers[index].close()
+                except IncompleteOutputError as error:
+                    what = f"{self.describe(index)}: "
+                    raise ended_early(error, self.finish_reason, what) from None
+
+    def kept(self) -> str:
+        return "every call's text and snapshot are in `.parsers`"
+
+
+class ToolCallStream(Pump[ToolCallSnapshot[P]], Generic[P, M]):
+    """Typed snapshots of the tool calls in a provider's stream.
+
+    Iterating yields a `ToolCallSnapshot` whenever a call starts or its arguments change;
+    `tool_calls` lists the calls whose arguments are complete and validated (all of them
+    in index order once iteration finished). Errors as for `ProviderStream`; an error in
+    one call's arguments carries a note naming the call.
+    """
+
+    def __init__(self, source: Events, reader: Reader, calls: Calls[P, M]) -> None:
+        self._calls = calls
+        super().__init__(source, reader, calls)
+
+    @property
+    def tool_calls(self) -> list[ToolCall[M]]:
+        """The complete calls so far, in index order."""
+        return [self._calls.complete[i] for i in sorted(self._calls.complete)]
+
+    @property
+    def parsers(self) -> dict[int, StreamParser[P, M]]:
+        """Every call's parser by index: its snapshot and text, complete or not."""
+        return dict(self._calls.parsers)
+
+    @property
+    def text(self) -> str:
+        """Text the model wrote besides its tool calls."""
+        return "".join(self._calls.prose)
+
+    @property
+    def finish_reason(self) -> str | None:
+        """Why the provider stopped (`tool_calls`, `tool_use`, `length`, ...), once known."""
+        return self._calls.finish_reason
