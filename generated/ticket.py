@@ -79,17 +79,15 @@ _PartialSupportTicket.define(
     _s.Field(
         "priority",
         "priority",
-        _s.Optional(
-            _s.Choice(
-                (
-                    ("low", "low"),
-                    ("medium", "medium"),
-                    ("high", "high"),
-                    ("urgent", "urgent"),
-                ),
-                _s.At(SupportTicket, "priority", (0,)),
-                _s.STRING,
-            )
+        _s.Choice(
+            (
+                ("low", "low"),
+                ("medium", "medium"),
+                ("high", "high"),
+                ("urgent", "urgent"),
+            ),
+            _s.At(SupportTicket, "priority"),
+            _s.STRING,
         ),
     ),
     _s.Field("customer", "customer", _PartialCustomer),

@@ -41,7 +41,7 @@ class SupportTicket(BaseModel):
     )
     ticket_id: Annotated[UUID, Field(json_schema_extra={"x-partialgen": "atomic"})]
     subject: Annotated[str, Field(description="One line summary of the problem.")]
-    priority: Literal["low", "medium", "high", "urgent"] | None = "medium"
+    priority: Literal["low", "medium", "high", "urgent"] = "medium"
     customer: Customer
     tags: list[str] | None = None
     events: list[Annotated[Opened | Comment | Closed, Field(discriminator="type")]]

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from typing import Annotated, Any, Literal, get_args, get_origin
 
 import annotated_types
-from pydantic import BaseModel
+from pydantic import BaseModel, RootModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
@@ -223,6 +223,8 @@ class _Walker:
                 self._type(args[1] if args else Any, (*at, 1), [], None, where), at
             )
         if isinstance(tp, type):
+            if issubclass(tp, RootModel):
+                return self._root_model(tp, at, where)
             if issubclass(tp, BaseModel):
                 if tp.__pydantic_generic_metadata__["parameters"]:
                     raise GeneratorError(
@@ -242,6 +244,22 @@ class _Walker:
         ):  # `type X = ...` (3.12) or typing_extensions
             return self._type(tp.__value__, at, meta, discriminator, where)
         raise GeneratorError(f"{where}: unsupported type {tp!r}")
+
+    def _root_model(
+        self, tp: type[RootModel[Any]], at: tuple[int, ...], where: str
+    ) -> ir.TypeNode:
+        """JSON holds a RootModel's root value itself; it streams as that value does."""
+        if not tp.__pydantic_complete__:
+            tp.model_rebuild()
+        info = tp.model_fields["root"]
+        inner = self._type(
+            info.annotation,
+            (),
+            list(info.metadata),
+            info.discriminator,
+            f"{where} ({tp.__qualname__}.root)",
+        )
+        return ir.RootModelType(_ref(tp, where), inner, at)
 
     def _annotated(
         self, inner: ir.TypeNode, at: tuple[int, ...], meta: list[Any]

@@ -36,6 +36,7 @@ _CALLABLES = frozenset(
         "confloat",
         "conlist",
         "Decimal",
+        "TypeAliasType",
     }
 )
 _EXPRESSIONS = (

@@ -94,6 +94,16 @@ class ModelType:
 
 
 @dataclass(frozen=True)
+class RootModelType:
+    """A pydantic RootModel: in JSON, just its root value. `inner` is located relative to
+    the RootModel's own `root` field, not to the field that holds it."""
+
+    ref: Ref
+    inner: TypeNode
+    at: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class AnyType:
     at: tuple[int, ...] = ()
 
@@ -117,6 +127,7 @@ TypeNode = (
     | DictType
     | UnionType
     | ModelType
+    | RootModelType
     | AnyType
     | ValidatedType
 )

@@ -391,6 +391,8 @@ class _Planner:
             return _union(self.partial(m) for m in node.members)
         if isinstance(node, ir.ModelType):
             return self.partial_names[node.key]
+        if isinstance(node, ir.RootModelType):
+            return self.partial(node.inner)
         return self.full(node)
 
     def full(self, node: ir.TypeNode) -> str:
@@ -403,7 +405,7 @@ class _Planner:
             return (
                 f"{self._helper('Literal')}[{', '.join(repr(v) for v in node.values)}]"
             )
-        if isinstance(node, ir.EnumType | ir.AtomicType):
+        if isinstance(node, ir.EnumType | ir.AtomicType | ir.RootModelType):
             return self._import(node.ref)
         if isinstance(node, ir.ListType):
             return f"{self._builtin(node.container)}[{self.full(node.item)}]"
@@ -480,6 +482,8 @@ class _Planner:
             return f"{s}.Union(({members},), {at}{tags})"
         if isinstance(node, ir.ModelType):
             return self.spec_vars[node.key]
+        if isinstance(node, ir.RootModelType):  # located in the RootModel's own field
+            return self.spec(node.inner, self._import(node.ref), "root")
         return self._atomic(full, field, node.at, accepts(node, self.models))
 
     def _tags(self, node: ir.UnionType) -> str:
@@ -562,6 +566,8 @@ def accepts(node: ir.TypeNode, models: dict[str, ir.Model]) -> frozenset[str]:
         return out
     if isinstance(node, ir.ValidatedType):
         return ir.ALL_KINDS  # a `mode="before"` validator may take anything
+    if isinstance(node, ir.RootModelType):
+        return accepts(node.inner, models)
     return ir.ALL_KINDS
 
 

@@ -58,8 +58,24 @@ def read_document(path: Path) -> dict[str, Any]:
     return document
 
 
-def models_source(path: Path, openapi: bool) -> str:
-    """datamodel-code-generator's pydantic module for a schema file, options pinned."""
+def models_source(
+    path: Path, openapi: bool, root_name: str | None = None, title: str | None = None
+) -> str:
+    """datamodel-code-generator's pydantic module for a schema file, options pinned.
+
+    `root_name` names a JSON Schema's root class (its `title` would otherwise decide,
+    in datamodel-code-generator's own way: "BaseModel" becomes "BaseModelModel").
+    """
+    root_key = _letters(title) if title else None
+    asked: list[str] = []
+
+    def class_name(name: str) -> str:
+        # It asks about the root's title as written, then as it sanitised it; a schema
+        # without a title has its root asked about first.
+        asked.append(name)
+        is_root = _letters(name) == root_key if root_key else len(asked) == 1
+        return root_name if root_name and is_root else name
+
     import datamodel_code_generator as dcg
     from datamodel_code_generator.enums import DataModelType, InputFileType
     from datamodel_code_generator.format import PythonVersion
@@ -88,7 +104,9 @@ def models_source(path: Path, openapi: bool) -> str:
                 collapse_root_models=True,
                 use_double_quotes=True,
                 use_tuple_for_fixed_items=True,
+                strict_nullable=True,  # a default does not make a field accept null
                 field_extra_keys={"x-partialgen"},
+                custom_class_name_generator=None if openapi else class_name,
                 formatters=[],  # we sort imports and run black: no tool config applies
             )
         except Exception as e:  # its errors have no common base class
@@ -114,7 +132,14 @@ def load_schema_models(
             "is ignored",
             file=sys.stderr,
         )
-    source = models_source(path, openapi)
+    wanted = class_name or _root_name(document, path, openapi)
+    title = document.get("title")
+    source = models_source(
+        path,
+        openapi,
+        None if openapi else wanted,
+        title if isinstance(title, str) else None,
+    )
     try:
         check_models_source(source)
     except GeneratorError as e:
@@ -132,9 +157,12 @@ def load_schema_models(
     finally:
         if previous is not None:
             sys.modules[module_name] = previous
-    wanted = class_name or _root_name(document, path, openapi)
     root = getattr(module, wanted, None)
-    if not (isinstance(root, type) and issubclass(root, BaseModel)):
+    if not (
+        isinstance(root, type)
+        and issubclass(root, BaseModel)
+        and root.__module__ == module_name
+    ):
         available = sorted(
             n
             for n, v in vars(module).items()
@@ -148,7 +176,12 @@ def load_schema_models(
     return SchemaModels(module_name, source, [root])
 
 
+def _letters(name: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
 def _root_name(document: dict[str, Any], path: Path, openapi: bool) -> str:
+    """The root class: a JSON Schema's title in PascalCase; OpenAPI has none to go by."""
     if openapi:
         raise GeneratorError(
             f"{path}: an OpenAPI document needs --class-name to choose the root"

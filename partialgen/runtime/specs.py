@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, get_args
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter
+from pydantic import BaseModel, ConfigDict, RootModel, TypeAdapter
 
 from .snapshot import Completion, build_partial
 
@@ -61,6 +61,10 @@ class At:
             tp: Any = info.annotation
             if self.args:
                 for index in self.args:
+                    while (
+                        type(tp).__name__ == "TypeAliasType"
+                    ):  # `X = TypeAliasType(...)`
+                        tp = tp.__value__
                     tp = get_args(tp)[index]
             elif info.metadata:
                 tp = Annotated[(tp, *info.metadata)]
@@ -93,8 +97,9 @@ class Spec:
         return self if self.accepts & kind else None
 
     def to_partial(self, value: Any) -> Any:
-        """The snapshot form of a validated full value (identity for plain values)."""
-        return value
+        """The snapshot form of a validated full value: plain values as they are, and a
+        RootModel as its root value, which is how partial classes hold it."""
+        return value.root if isinstance(value, RootModel) else value
 
 
 class Str(Spec):
@@ -202,6 +207,9 @@ class Atomic(Spec):
         value = self.check.validate_json(raw)
         return value if self.partial is None else self.partial.to_partial(value)
 
+    def to_partial(self, value: Any) -> Any:
+        return value  # atomic values keep their full types, RootModels included
+
 
 class ListOf(Spec):
     """list, set or frozenset: `[]` at once, items as they start (or complete)."""
@@ -216,6 +224,7 @@ class ListOf(Spec):
         self.container = container
 
     def to_partial(self, value: Any) -> Any:
+        value = super().to_partial(value)
         return self.container([self.item.to_partial(v) for v in value])
 
 
@@ -229,6 +238,7 @@ class DictOf(Spec):
         self.value = value
 
     def to_partial(self, value: Any) -> Any:
+        value = super().to_partial(value)
         return {k: self.value.to_partial(v) for k, v in value.items()}
 
 
@@ -341,6 +351,7 @@ class Model(Spec):
         return values
 
     def to_partial(self, value: Any) -> Any:
+        value = super().to_partial(value)
         if not isinstance(value, BaseModel):
             return value
         values = {
@@ -408,6 +419,7 @@ class Union(Spec):
         return self.to_partial(self.check.validate_json(raw))
 
     def to_partial(self, value: Any) -> Any:
+        value = super().to_partial(value)
         for m in self.members:
             if isinstance(m, Model) and isinstance(value, m.full):
                 return m.to_partial(value)
