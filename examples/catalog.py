@@ -54,6 +54,16 @@ class Digital(BaseModel):
     size_mb: float
 
 
+class Discount(BaseModel):
+    percent: float
+    label: str = ""
+
+
+class Bundle(BaseModel):
+    skus: list[str]
+    label: str = ""
+
+
 class Category(BaseModel):
     """A category tree: categories nest inside categories."""
 
@@ -107,4 +117,7 @@ class Catalog(BaseModel):
     products: list[Product]
     categories: list[Category] = Field(default_factory=list)
     featured: Product | None = None
+    # No discriminator: the keys seen so far choose the member, as pydantic's smart
+    # mode would; `label` fits both, `percent` only a Discount, `skus` only a Bundle.
+    promotion: Discount | Bundle | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)

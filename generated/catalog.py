@@ -14,11 +14,13 @@ from partialgen.runtime import specs as _s
 from pydantic import Field
 
 from examples.catalog import (
+    Bundle,
     Catalog,
     Category,
     Color,
     Digital,
     Dimensions,
+    Discount,
     Physical,
     Priority,
     Product,
@@ -29,10 +31,12 @@ from examples.catalog import (
 __all__ = [
     "Catalog",
     "CatalogParser",
+    "PartialBundle",
     "PartialCatalog",
     "PartialCategory",
     "PartialDigital",
     "PartialDimensions",
+    "PartialDiscount",
     "PartialPhysical",
     "PartialProduct",
     "PartialReview",
@@ -42,6 +46,8 @@ __all__ = [
 _PartialCatalog = _s.Model(Catalog)
 _PartialProduct = _s.Model(Product)
 _PartialCategory = _s.Model(Category)
+_PartialDiscount = _s.Model(Discount)
+_PartialBundle = _s.Model(Bundle)
 _PartialReview = _s.Model(Review)
 _PartialPhysical = _s.Model(Physical)
 _PartialDigital = _s.Model(Digital)
@@ -57,6 +63,7 @@ class PartialCatalog(PartialModel):
         default_factory=_PartialCatalog.default_factory("categories")
     )
     featured: PartialProduct | None = None
+    promotion: PartialDiscount | PartialBundle | None = None
     metadata: dict[str, Any] | None = Field(
         default_factory=_PartialCatalog.default_factory("metadata")
     )
@@ -115,6 +122,16 @@ class PartialCategory(PartialModel):
     )
 
 
+class PartialDiscount(PartialModel):
+    percent: float | None = None
+    label: str | None = ""
+
+
+class PartialBundle(PartialModel):
+    skus: list[str] | None = None
+    label: str | None = ""
+
+
 class PartialReview(PartialModel):
     author: str | None = None
     stars: int | None = None
@@ -147,6 +164,18 @@ _PartialCatalog.define(
     _s.Field("products", "products", _s.ListOf(_PartialProduct)),
     _s.Field("categories", "categories", _s.ListOf(_PartialCategory)),
     _s.Field("featured", "featured", _s.Optional(_PartialProduct)),
+    _s.Field(
+        "promotion",
+        "promotion",
+        _s.Union(
+            (
+                _PartialDiscount,
+                _PartialBundle,
+                _s.NONE,
+            ),
+            _s.At(Catalog, "promotion"),
+        ),
+    ),
     _s.Field(
         "metadata",
         "metadata",
@@ -290,6 +319,16 @@ _PartialCategory.define(
     PartialCategory,
     _s.Field("name", "name", _s.Str()),
     _s.Field("children", "children", _s.ListOf(_PartialCategory)),
+)
+_PartialDiscount.define(
+    PartialDiscount,
+    _s.Field("percent", "percent", _s.Scalar("float", _s.At(Discount, "percent"))),
+    _s.Field("label", "label", _s.Str()),
+)
+_PartialBundle.define(
+    PartialBundle,
+    _s.Field("skus", "skus", _s.ListOf(_s.Str())),
+    _s.Field("label", "label", _s.Str()),
 )
 _PartialReview.define(
     PartialReview,

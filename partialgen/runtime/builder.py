@@ -182,19 +182,24 @@ class Builder:
     def validate_object(self, frame: ModelFrame, end: int) -> Any:
         """Rule 12: a closed object is validated with its full model, at once.
 
-        Returns None, or the snapshot replacing a union member guessed from its keys when
-        pydantic's union validation chose differently.
+        A union member guessed from the keys is validated as the union instead, as
+        pydantic would: when pydantic picks another member, the snapshot returned here
+        replaces the guess (the only way a chosen member changes).
         """
         raw = self.received.slice(frame.start, end)
+        union = frame.fallback
         try:
-            full = frame.spec.full.model_validate_json(raw)
+            if union is not None and union.check is not None:
+                full = union.check.validate_json(raw)
+            else:
+                full = frame.spec.full.model_validate_json(raw)
         except ValidationError as e:
-            if frame.fallback is not None:
-                return self._convert(frame.fallback, frame.start, end)
             error = self._invalid(e, frame.start)
             error.path = self.path(frame.depth) + error.path
             error.located = True
             raise error from None
+        if not isinstance(full, frame.spec.full):
+            return union.to_partial(full) if union is not None else None
         if frame.depth == 0:
             self.result = full
         elif isinstance(self.stack[frame.depth - 1], ListFrame):
@@ -368,15 +373,17 @@ class Builder:
             return self.root_snapshot
         self.dirty = -1
         stack = self.stack
-        snapshot: Any = None
-        child: Frame | None = None
         top = len(stack) - 1 if self.hidden_at is None else self.hidden_at - 1
-        for index in range(min(depth, top), -1, -1):
-            frame: Any = stack[index]  # always a Container: captures never mark changes
-            if child is not None:
-                frame.put_child(snapshot, child)
-            snapshot = frame.build()
+        if depth > top:
+            depth = top
+        if depth < 0:  # the change was inside a hidden object only
+            return self.root_snapshot
+        # Every frame here is a Container: capture frames never mark changes.
+        child: Any = stack[depth]
+        snapshot = child.build()
+        for index in range(depth - 1, -1, -1):
+            frame: Any = stack[index]
+            snapshot = frame.rebuild(snapshot, child)
             child = frame
-        if snapshot is not None:
-            self.root_snapshot = snapshot
+        self.root_snapshot = snapshot
         return self.root_snapshot

@@ -73,6 +73,11 @@ class Container(Frame):
     def build(self) -> Any:
         raise NotImplementedError
 
+    def rebuild(self, snapshot: Any, child: Any) -> Any:
+        """put_child then build, in one call: publish runs this for every ancestor."""
+        self.put_child(snapshot, child)
+        return self.build()
+
     def close(self, end: int) -> Any:
         """The frame's final snapshot once its closing bracket arrived."""
         return self.build()
@@ -185,12 +190,12 @@ class ModelFrame(Container):
         return obj
 
     def close(self, end: int) -> Any:
-        if (
-            self.hidden
-        ):  # closed without its needed fields: shown, as validation decides
+        if self.hidden:  # closed without its needed fields: shown; validation decides
             self.reveal()
         self.closed = True
-        self.completion = None
+        # One shared Completion for every closed object of this model: fewer objects
+        # kept alive means shorter garbage-collector passes on large documents.
+        self.completion = self.spec.complete
         replacement = self.b.validate_object(self, end)
         return self.build() if replacement is None else replacement
 
@@ -235,6 +240,11 @@ class ListFrame(Container):
 
     def build(self) -> Any:
         return self.spec.container(self.items)
+
+    def rebuild(self, snapshot: Any, child: Any) -> Any:
+        items = self.items
+        items[-1] = snapshot
+        return self.spec.container(items)
 
 
 class DictFrame(Container):
@@ -339,7 +349,7 @@ class UnionFrame(Frame):
         if kind == "key":
             name = args[0]
             self.in_tag = name == spec.tag_key
-            if name != spec.tag_key:
+            if spec.tag_key is None:  # with a discriminator, pydantic goes by it alone
                 self._narrow(name)
         elif kind == "string_start" and self.in_tag:
             self.tag_prefix = ""

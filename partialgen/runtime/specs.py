@@ -300,6 +300,7 @@ class Model(Spec):
         """
         self.partial = partial
         self.fields = fields
+        self.complete = Completion(frozenset(f.name for f in fields), True, {})
         self.needed = frozenset(f.name for f in fields if f.needed)
         by_name = self.full.model_config.get(
             "validate_by_name"

@@ -128,9 +128,9 @@ def check_type(value: Any, tp: Any, where: str) -> None:
     if tp is type(None):
         assert value is None, f"{where}: {value!r} is not None"
     elif origin is Literal:
-        assert any(type(value) is type(a) and value == a for a in args), (
-            f"{where}: {value!r} is not one of {args}"
-        )
+        assert any(
+            type(value) is type(a) and value == a for a in args
+        ), f"{where}: {value!r} is not one of {args}"
     elif origin in (list, set):
         assert type(value) is origin, f"{where}: {value!r} is not a {origin.__name__}"
         for i, item in enumerate(value):
@@ -185,9 +185,9 @@ def extends(earlier: Any, later: Any, where: str = "<root>") -> None:
                 continue  # a default is replaced by the received value
             extends(value, getattr(later, name), f"{where}.{name}")
     elif isinstance(earlier, str) and not isinstance(later, type(None)):
-        assert isinstance(later, str) and later.startswith(earlier), (
-            f"{where}: {earlier!r} became {later!r}"
-        )
+        assert isinstance(later, str) and later.startswith(
+            earlier
+        ), f"{where}: {earlier!r} became {later!r}"
     elif isinstance(earlier, list):
         assert isinstance(later, list) and len(later) >= len(earlier), where
         for i, item in enumerate(earlier):
@@ -199,9 +199,9 @@ def extends(earlier: Any, later: Any, where: str = "<root>") -> None:
         for key, item in earlier.items():
             extends(item, later[key], f"{where}[{key!r}]")
     else:
-        assert earlier == later and type(earlier) is type(later), (
-            f"{where}: {earlier!r} became {later!r}"
-        )
+        assert earlier == later and type(earlier) is type(
+            later
+        ), f"{where}: {earlier!r} became {later!r}"
 
 
 def tree_state(snapshot: Any, where: str = "<root>") -> list[Any]:
@@ -244,9 +244,9 @@ def test_every_two_chunk_cut_agrees_with_the_final_snapshot(doc: str) -> None:
         check_model(first)
         # The same text gives the same snapshot, completion included, in any chunking.
         assert first.model_dump() == after_chars[cut].model_dump(), f"cut at {cut}"
-        assert tree_state(first) == tree_state(after_chars[cut]), (
-            f"completion after {text[max(0, cut - 30) : cut]!r} depends on the chunking"
-        )
+        assert tree_state(first) == tree_state(
+            after_chars[cut]
+        ), f"completion after {text[max(0, cut - 30) : cut]!r} depends on the chunking"
         try:
             extends(first, final)
         except AssertionError as e:

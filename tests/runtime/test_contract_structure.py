@@ -8,9 +8,11 @@ from partialgen import ImpossiblePrefixError, InvalidOutputError, completed_fiel
 from examples.catalog import Color, Priority, Size
 from generated.catalog import (
     CatalogParser,
+    PartialBundle,
     PartialCatalog,
     PartialDigital,
     PartialDimensions,
+    PartialDiscount,
     PartialPhysical,
     PartialProduct,
 )
@@ -148,13 +150,23 @@ def test_nested_model_is_none_until_its_brace() -> None:
     assert featured.name is None and featured.in_stock is True
 
     parser = CatalogParser()
-    parser.feed(OPEN_PRODUCT + '"details": {"weight_kg": 1, "dimensions": ')
+    parser.feed(OPEN_PRODUCT + '"details": {"kind": "physical", "dimensions": ')
     details = product(parser.snapshot).details
     assert isinstance(details, PartialPhysical) and details.dimensions is None
     details = product(parser.feed("{")).details
     assert isinstance(details, PartialPhysical)
     assert isinstance(details.dimensions, PartialDimensions)
     assert details.dimensions.width is None
+
+
+def test_keys_before_the_tag_do_not_choose_a_discriminated_member() -> None:
+    # pydantic goes by the discriminator alone: `weight_kg` then `"kind": "digital"` is a
+    # valid Digital (the extra key is ignored), so the keys must not pick Physical.
+    parser = CatalogParser()
+    snapshot = parser.feed(OPEN_PRODUCT + '"details": {"weight_kg": 1, "kind": ')
+    assert product(snapshot).details is None
+    details = product(parser.feed('"d')).details
+    assert isinstance(details, PartialDigital)
 
 
 def test_list_is_empty_at_its_bracket_and_items_appear_when_they_start() -> None:
@@ -236,12 +248,12 @@ def test_discriminator_decides_the_member_from_its_first_character() -> None:
 
 def test_keys_decide_the_member_when_they_fit_exactly_one() -> None:
     parser = CatalogParser()
-    parser.feed(OPEN_PRODUCT + '"details": {"weight')
-    assert product(parser.snapshot).details is None
-    details = product(parser.feed('_kg"')).details
-    assert isinstance(details, PartialPhysical)
-    details = product(parser.feed(": 2.5, ")).details
-    assert isinstance(details, PartialPhysical) and details.weight_kg == 2.5
+    snapshot = parser.feed('{"title": "T", "promotion": {"label": "spring", "perc')
+    assert snapshot.promotion is None  # `label` fits a Discount and a Bundle
+    promotion = parser.feed('ent"').promotion
+    assert isinstance(promotion, PartialDiscount) and promotion.label == "spring"
+    promotion = parser.feed(": 12.5, ").promotion
+    assert isinstance(promotion, PartialDiscount) and promotion.percent == 12.5
 
 
 def test_an_unknown_key_does_not_stop_the_discriminator_from_deciding() -> None:
@@ -254,13 +266,26 @@ def test_an_unknown_key_does_not_stop_the_discriminator_from_deciding() -> None:
     assert isinstance(details, PartialDigital) and details.download_url == "ab"
 
 
-def test_a_chosen_member_never_changes() -> None:
+def test_a_member_chosen_by_keys_stays_until_pydantic_decides_at_the_close() -> None:
     parser = CatalogParser()
-    parser.feed(OPEN_PRODUCT + '"details": {"download_url": "u", ')
+    parser.feed('{"title": "T", "promotion": {"skus": ["a"], ')
+    assert isinstance(parser.snapshot.promotion, PartialBundle)
+    snapshot = parser.feed('"percent": 5, "label": "x"')
+    assert isinstance(snapshot.promotion, PartialBundle)  # never changes mid-object
+    # Both members validate; pydantic's smart mode takes the first of a tie. The last
+    # snapshot always equals pydantic's result, so the guess gives way at the close.
+    snapshot = parser.feed('}, "products": []}')
+    assert isinstance(snapshot.promotion, PartialDiscount)
+    assert parser.close().model_dump() == snapshot.model_dump()
+
+
+def test_a_discriminated_member_never_changes_once_its_tag_decided() -> None:
+    parser = CatalogParser()
+    parser.feed(OPEN_PRODUCT + '"details": {"kind": "digital", ')
     assert isinstance(product(parser.snapshot).details, PartialDigital)
-    with pytest.raises(ImpossiblePrefixError) as caught:
-        parser.feed('"kind": "p')
-    assert caught.value.path == ("products", 0, "details", "kind")
+    with pytest.raises(InvalidOutputError) as caught:
+        parser.feed('"size_mb": {')
+    assert caught.value.path == ("products", 0, "details", "size_mb")
     snapshot = caught.value.snapshot
     assert isinstance(snapshot, PartialCatalog)
     assert isinstance(product(snapshot).details, PartialDigital)
