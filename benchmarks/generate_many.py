@@ -49,8 +49,10 @@ def main(count: int = 100) -> None:
             started = time.perf_counter()
             source = generate_source(["many_models"])
             times.append(time.perf_counter() - started)
-    print(f"{count} models: best {min(times):.2f}s of 3 runs, "
-          f"{len(source.splitlines())} lines generated")
+    print(
+        f"{count} models: best {min(times):.2f}s of 3 runs, "
+        f"{len(source.splitlines())} lines generated"
+    )
 
 
 if __name__ == "__main__":

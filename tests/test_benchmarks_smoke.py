@@ -1,0 +1,118 @@
+"""The benchmark harness on tiny documents, so it cannot rot.
+
+One run of everything on documents of a few hundred bytes; no timing assertions: every
+implementation must produce the same final result, and the report must render.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmarks.documents import chunk_text, make_document, parse_size
+from benchmarks.harness import Config, Results, run_benchmark
+from benchmarks.peers import IMPLS
+from benchmarks.report import (
+    evaluate_targets,
+    render_markdown,
+    write_results,
+)
+
+SIZES = [300, 600]
+# Instructor pins an older jiter, so it comes with the `bench` extra, not `dev`: without
+# it, every other implementation still runs here.
+HAVE_INSTRUCTOR = importlib.util.find_spec("instructor") is not None
+RUN = [name for name in IMPLS if name != "instructor" or HAVE_INSTRUCTOR]
+
+
+@pytest.fixture(scope="module")
+def results() -> Results:
+    config = Config(
+        sizes=SIZES,
+        models=["meeting", "catalog"],
+        impls=RUN,
+        budget_s=30.0,
+        max_runs=1,
+        memory=True,
+        imports=True,
+        import_repeats=1,
+        sample_windows=4,
+        window_repeats=1,
+    )
+    return run_benchmark(config)
+
+
+def test_documents_are_deterministic_and_valid() -> None:
+    from examples.catalog import Catalog
+    from examples.meeting import MeetingInfo
+
+    for model, cls in (("meeting", MeetingInfo), ("catalog", Catalog)):
+        doc = make_document(model, 300)
+        assert doc.text == make_document(model, 300).text
+        assert "".join(doc.chunks) == doc.text
+        assert all(len(c) == 4 for c in doc.chunks[:-1])
+        cls.model_validate_json(doc.text)
+        bigger = make_document(model, 5000)
+        assert bigger.size >= 5000 and bigger.items > doc.items
+    assert chunk_text("abcdefghij") == ["abcd", "efgh", "ij"]
+    assert [parse_size(s) for s in ("300", "1k", "10K", "1m", "2kb")] == [
+        300,
+        1000,
+        10_000,
+        1_000_000,
+        2000,
+    ]
+
+
+def test_every_implementation_produces_the_same_result(results: Results) -> None:
+    cells = results.cells
+    assert len(cells) == 2 * len(SIZES) * len(RUN)
+    for cell in cells:
+        where = (cell.model, cell.target, cell.impl)
+        assert cell.method in ("measured", "extrapolated"), (where, cell.error)
+        assert cell.final_ok, where
+        assert cell.snapshot_ok, where
+        assert cell.total_s is not None and cell.total_s > 0, where
+        assert cell.peak_bytes is not None and cell.peak_bytes > 0, where
+        if cell.impl in ("partialgen", "instructor", "pydantic-partial", "jiter"):
+            assert cell.snapshots, where
+            assert cell.median_us is not None and cell.max_excl_root_us is not None
+        # the re-parsing peers also get a sampled estimate of their total
+        if cell.impl in ("instructor", "pydantic-partial", "jiter"):
+            assert cell.estimate_s is not None and cell.estimate_s > 0, where
+
+
+def test_report_renders_and_writes(results: Results, tmp_path: Path) -> None:
+    text = render_markdown(results)
+    for heading in ("## Documents", "## MeetingInfo", "## Catalog", "## Targets"):
+        assert heading in text
+    assert "## Import time" in text
+    for name in RUN:
+        assert IMPLS[name].label in text
+    names = [t.name for t in evaluate_targets(results)]
+    assert any("floor" in n for n in names)
+    json_path, md_path = write_results(results, tmp_path)
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    assert {"meta", "documents", "cells", "growth", "imports", "targets"} <= set(data)
+    assert len(data["growth"]) > 0
+    assert md_path.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.skipif(not HAVE_INSTRUCTOR, reason="needs the `bench` extra (instructor)")
+def test_instructor_is_compared(results: Results) -> None:
+    names = [t.name for t in evaluate_targets(results)]
+    assert any("instructor" in n for n in names)
+
+
+def test_cli_parses_options() -> None:
+    from benchmarks.run import parse_args
+
+    config, _ = parse_args(["--quick", "--models", "meeting", "--no-imports"])
+    assert config.sizes == [1000, 10_000]
+    assert config.models == ["meeting"]
+    assert not config.imports
+    config, _ = parse_args(["--sizes", "10k,1k", "--impls", "partialgen,floor"])
+    assert config.sizes == [1000, 10_000] and config.impls == ["partialgen", "floor"]
