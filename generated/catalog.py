@@ -214,7 +214,7 @@ _PartialProduct.define(
                 (2, Priority(2)),
             ),
             _s.At(Product, "priority"),
-            _s.STRING | _s.NUMBER,
+            _s.STRING | _s.NUMBER | _s.BOOL,
         ),
     ),
     _s.Field(

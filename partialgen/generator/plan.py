@@ -547,11 +547,14 @@ def accepts(node: ir.TypeNode, models: dict[str, ir.Model]) -> frozenset[str]:
             "none": frozenset({"null"}),
         }[node.kind]
     if isinstance(node, ir.LiteralType):
-        return frozenset(_LITERAL_KINDS[type(v)] for v in node.values)
+        kinds = {_LITERAL_KINDS[type(v)] for v in node.values}
+        if kinds & {"number", "bool"}:  # pydantic matches `true` to 1 and 1 to True
+            kinds |= {"number", "bool"}
+        return frozenset(kinds)
     if isinstance(node, ir.EnumType):
         kinds = {"string"}  # pydantic's lax mode takes "1" for an int-valued enum
         if any(isinstance(v, int) for v in node.values):
-            kinds.add("number")
+            kinds |= {"number", "bool"}
         return frozenset(kinds)
     if isinstance(node, ir.AtomicType):
         return node.accepts

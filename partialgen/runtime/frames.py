@@ -116,7 +116,10 @@ class ModelFrame(Container):
             builder.hidden_at = self.depth
 
     def slot_key(self) -> str | int | None:
-        return self.field.key if self.field is not None else None
+        # Between a completed value and the next key, an error is the object's own.
+        if self.field is None or (self.field.name in self.done and not self.slot_open):
+            return None
+        return self.field.key
 
     def key(self, name: str, pos: int) -> None:
         field = self.spec.by_key.get(name)
@@ -248,21 +251,23 @@ class ListFrame(Container):
 
 
 class DictFrame(Container):
-    __slots__ = ("complete", "current", "entries", "spec")
+    __slots__ = ("after_value", "complete", "current", "entries", "spec")
 
     def __init__(self, builder: Builder, start: int, spec: DictOf) -> None:
         super().__init__(builder, start)
         self.spec = spec
         self.entries: dict[str, Any] = {}
         self.current = ""
+        self.after_value = False  # the current entry's value is complete
         self.complete = 0
 
     def slot_key(self) -> str | int | None:
-        return self.current
+        return None if self.after_value else self.current
 
     def key(self, name: str, pos: int) -> None:
         self.current = name
         self.slot_open = False
+        self.after_value = False
 
     def slot_spec(self) -> Spec | None:
         return self.spec.value
@@ -276,7 +281,8 @@ class DictFrame(Container):
 
     def slot_done(self) -> None:
         self.slot_open = False
-        self.complete += 1
+        self.complete = len(self.entries)  # a repeated key replaces, it does not add
+        self.after_value = True
         self.changed()
 
     def put_child(self, snapshot: Any, child: Frame) -> None:
@@ -318,6 +324,7 @@ class UnionFrame(Frame):
         "spec",
         "stuck",
         "tag_prefix",
+        "tag_start",
     )
     captures = True
 
@@ -329,6 +336,7 @@ class UnionFrame(Frame):
         self.candidates = spec.models()
         self.in_tag = False  # the value now arriving at the top level is the tag's
         self.tag_prefix: str | None = None
+        self.tag_start = 0  # offset of the tag string's opening quote
         self.stuck = False  # keys fit no member: the union adapter decides at the end
 
     def event(self, kind: str, args: tuple[Any, ...]) -> None:
@@ -353,12 +361,13 @@ class UnionFrame(Frame):
                 self._narrow(name)
         elif kind == "string_start" and self.in_tag:
             self.tag_prefix = ""
-            self._tag("", args[0], final=False)
+            self.tag_start = args[0]
+            self._tag("", final=False)
         elif kind == "piece" and self.in_tag and self.tag_prefix is not None:
             self.tag_prefix += args[0]
-            self._tag(self.tag_prefix, self.start, final=False)
+            self._tag(self.tag_prefix, final=False)
         elif kind == "string_end" and self.in_tag and self.tag_prefix is not None:
-            self._tag(self.tag_prefix, self.start, final=True)
+            self._tag(self.tag_prefix, final=True)
         elif kind == "scalar":
             self.in_tag = False
 
@@ -376,7 +385,7 @@ class UnionFrame(Frame):
         if len(declaring) == 1:
             self.b.decide_union(self, declaring[0], by_keys=True)
 
-    def _tag(self, prefix: str, pos: int, final: bool) -> None:
+    def _tag(self, prefix: str, final: bool) -> None:
         tags = self.spec.tags
         if final:
             matches = {tags[prefix]} if prefix in tags else set()
@@ -385,7 +394,7 @@ class UnionFrame(Frame):
         if not matches:
             raise ImpossiblePrefixError(
                 path=(self.spec.tag_key or "",),
-                position=pos,
+                position=self.tag_start,
                 prefix=prefix,
                 allowed=list(tags),
             )

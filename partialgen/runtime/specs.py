@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Annotated, Any, get_args
 
 from pydantic import BaseModel, ConfigDict, RootModel, TypeAdapter
+from pydantic import Field as _FieldInfo
 
 from .snapshot import Completion, build_partial
 
@@ -22,6 +23,7 @@ OBJECT, ARRAY, STRING, NUMBER, BOOL, NULL = 1, 2, 4, 8, 16, 32
 ANY_KIND = 63
 
 _PLAIN_INT = re.compile(r"-?[0-9]+\Z")
+_INFINITIES = (float("inf"), float("-inf"))
 
 _CONFIG_KEYS = (
     "strict",
@@ -66,8 +68,15 @@ class At:
                     ):  # `X = TypeAliasType(...)`
                         tp = tp.__value__
                     tp = get_args(tp)[index]
-            elif info.metadata:
-                tp = Annotated[(tp, *info.metadata)]
+            else:
+                # A field's discriminator lives on its FieldInfo, not in its metadata.
+                tagged = (
+                    [_FieldInfo(discriminator=info.discriminator)]
+                    if info.discriminator
+                    else []
+                )
+                if info.metadata or tagged:
+                    tp = Annotated[(tp, *info.metadata, *tagged)]
             model_config: dict[str, Any] = dict(self.model.model_config)
             config = {k: model_config[k] for k in _CONFIG_KEYS if k in model_config}
             adapter_config = ConfigDict(**config) if config and not _is_model(tp) else None  # type: ignore[typeddict-item]
@@ -148,7 +157,10 @@ class Scalar(Spec):
         if kind == "float":
             if _PLAIN_INT.match(token):  # JSON `-0` is the integer 0 for pydantic: 0.0
                 return float(int(token)) if len(token) < 300 else SLOW
-            return float(token)
+            value = float(token)
+            # Out of a float's range: jiter's verdict depends on the digits (`1e400` is
+            # inf, a 4,000-digit mantissa an error), so pydantic decides.
+            return SLOW if value in _INFINITIES and token[-1].isdigit() else value
         if kind == "bool":
             return token == "true"
         return None

@@ -22,7 +22,6 @@ _NUMBER_RUN = re.compile(r"[0-9eE.+\-]*")
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?\Z")
 _WORDS = ("true", "false", "null", "NaN", "Infinity", "-Infinity")
-_WORD_CHARS = frozenset("truefalsnNIinity-")
 _SIMPLE_ESCAPES = {
     '"': '"',
     "\\": "\\",
@@ -181,7 +180,7 @@ class Tokenizer:
                 if state == NUMBER:
                     self._end_number(base + i)
                 elif state == WORD:
-                    raise self._error(f"incomplete keyword {self.word!r}", base + i)
+                    self._end_word(base + i)
                 i = _WHITESPACE.match(chunk, i).end()  # type: ignore[union-attr]
                 continue
             if ch == "/" and self.drops is not None and state in _COMMENT_STATES:
@@ -338,23 +337,27 @@ class Tokenizer:
         self.sink.scalar(token, self.token_start, end)
 
     def _word(self, chunk: str, i: int, base: int) -> int:
-        """Consume keyword characters; the keyword is held in `word` until whole."""
+        """Consume a keyword (`true`, `null`, `NaN`...). Like a number, it is complete at
+        the delimiter after it: `truex` is one malformed token, not `true` then junk."""
         word = self.word
         n = len(chunk)
-        while i < n and chunk[i] in _WORD_CHARS:
+        while i < n and chunk[i].isalnum():
             word += chunk[i]
             i += 1
-            if word in _WORDS:
-                self.word = ""
-                self._value_done()
-                self.sink.scalar(word, self.token_start, base + i)
-                return i
             if not any(w.startswith(word) for w in _WORDS):
                 raise self._error(f"invalid literal {word!r}", self.token_start)
-        if i < n:
-            raise self._error(f"invalid literal {word + chunk[i]!r}", self.token_start)
         self.word = word
-        return n
+        if i < n:
+            self._end_word(base + i)
+        return i
+
+    def _end_word(self, end: int) -> None:
+        word = self.word
+        if word not in _WORDS:
+            raise self._error(f"incomplete literal {word!r}", self.token_start)
+        self.word = ""
+        self._value_done()
+        self.sink.scalar(word, self.token_start, end)
 
     def _escape(self, chunk: str, j: int, base: int) -> tuple[str | None, int]:
         """Decode the escape at chunk[j] ('\\'); None when the chunk ends inside it."""
