@@ -155,8 +155,10 @@ class Scalar(Spec):
                 return int(token)
             return SLOW
         if kind == "float":
+            if len(token) > 300:  # jiter refuses over 4,300 digits: pydantic decides
+                return SLOW
             if _PLAIN_INT.match(token):  # JSON `-0` is the integer 0 for pydantic: 0.0
-                return float(int(token)) if len(token) < 300 else SLOW
+                return float(int(token))
             value = float(token)
             # Out of a float's range: jiter's verdict depends on the digits (`1e400` is
             # inf, a 4,000-digit mantissa an error), so pydantic decides.
