@@ -85,6 +85,7 @@ class Container(Frame):
 
 class ModelFrame(Container):
     __slots__ = (
+        "aliased",
         "closed",
         "completion",
         "counts",
@@ -102,6 +103,7 @@ class ModelFrame(Container):
         self.spec = spec
         self.values = spec.defaults()
         self.fields_set: set[str] = set()
+        self.aliased: frozenset[str] = frozenset()  # fields whose alias key arrived
         self.done: frozenset[str] = frozenset()
         self.closed = False
         self.field: Field | None = None  # whose value is arriving; None: an ignored key
@@ -123,6 +125,11 @@ class ModelFrame(Container):
 
     def key(self, name: str, pos: int) -> None:
         field = self.spec.by_key.get(name)
+        if field is not None and name != field.key:  # by name (validate_by_name)
+            if field.name in self.aliased:
+                field = None  # pydantic takes the alias's value, in whichever order
+        elif field is not None and field.key != field.name:
+            self.aliased = self.aliased | {field.name}
         self.field = field
         self.slot_open = False
         if field is None:
