@@ -9,23 +9,20 @@ from pydantic import BaseModel
 
 from ..errors import IncompleteOutputError, RefusalError
 from ..parser import StreamParser
-from .errors import ProviderError
-from .events import CallStart, Failure, Finish, Piece, Reader, Refusal, Text
+from .events import CallStart, Outcome, Piece, Reader, Text
 from .pump import Events, Pump, ended_early
 
 P = TypeVar("P", bound=BaseModel)
 M = TypeVar("M", bound=BaseModel)
 
 
-class Document(Generic[P, M]):
+class Document(Outcome, Generic[P, M]):
     """Feeds the answer's text to the parser; knows why the provider stopped."""
 
     def __init__(self, parser: StreamParser[P, M]) -> None:
+        super().__init__()
         self.parser = parser
         self.result: M | None = None
-        self.finish_reason: str | None = None
-        self._refused = False
-        self._refusal: list[str] = []
         self._tools: dict[int, str] = {}  # tool calls seen instead of an answer
         self._last = parser.snapshot
 
@@ -36,20 +33,10 @@ class Document(Generic[P, M]):
                 return None
             self._last = snapshot
             return snapshot
-        if isinstance(piece, Refusal):
-            self._refusal.append(piece.text)
-        elif isinstance(piece, Finish):
-            self.finish_reason = piece.reason
-            self._refused = self._refused or piece.refused
-        elif isinstance(piece, Failure):
-            raise ProviderError(
-                f"the provider reported an error: {piece.message}",
-                payload=piece.payload,
-                snapshot=self.parser.snapshot,
-                text=self.parser.text,
-            )
-        elif isinstance(piece, CallStart):
+        if isinstance(piece, CallStart):
             self._tools.setdefault(piece.index, piece.name or "?")
+        else:
+            self.note(piece, self.parser.snapshot, self.parser.text)
         return None
 
     def finish(self) -> None:

@@ -12,6 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from pydantic import BaseModel
+
+from .errors import ProviderError
+
 
 def field(obj: object, name: str) -> Any:
     """A field of an event: SDK objects have attributes, decoded JSON has keys."""
@@ -209,3 +213,33 @@ class AnthropicReader:
             error = field(event, "error")
             return [Failure(_message(error, "the stream reported an error"), error)]
         return []
+
+
+class Outcome:
+    """How a provider's answer ended: refusal text, finish reason, reported failures.
+
+    Shared by the single-document and the tool-call readers.
+    """
+
+    def __init__(self) -> None:
+        self.finish_reason: str | None = None
+        self._refused = False
+        self._refusal: list[str] = []
+
+    def note(self, piece: Piece, snapshot: BaseModel | None, text: str) -> bool:
+        """Record `piece` if it is about the outcome; False for any other piece."""
+        if isinstance(piece, Refusal):
+            self._refusal.append(piece.text)
+        elif isinstance(piece, Finish):
+            self.finish_reason = piece.reason
+            self._refused = self._refused or piece.refused
+        elif isinstance(piece, Failure):
+            raise ProviderError(
+                f"the provider reported an error: {piece.message}",
+                payload=piece.payload,
+                snapshot=snapshot,
+                text=text,
+            )
+        else:
+            return False
+        return True

@@ -16,16 +16,14 @@ from pydantic import BaseModel
 
 from ..errors import IncompleteOutputError, PartialgenError, RefusalError
 from ..parser import StreamParser
-from .errors import ProviderError, UnknownToolError
+from .errors import UnknownToolError
 from .events import (
     CallEnd,
     CallStart,
     CallText,
-    Failure,
-    Finish,
+    Outcome,
     Piece,
     Reader,
-    Refusal,
     Text,
 )
 from .pump import Events, Pump, ended_early
@@ -80,7 +78,7 @@ def parser_table(
     return None, table
 
 
-class Calls(Generic[P, M]):
+class Calls(Outcome, Generic[P, M]):
     """Routes pieces to one parser per call and keeps everything that arrived."""
 
     def __init__(
@@ -89,6 +87,7 @@ class Calls(Generic[P, M]):
         table: Mapping[str, type[StreamParser[P, M]]],
         options: dict[str, Any],
     ) -> None:
+        super().__init__()
         self._every = every
         self._table = table
         self._options = options
@@ -97,9 +96,6 @@ class Calls(Generic[P, M]):
         self.ids: dict[int, str | None] = {}
         self.complete: dict[int, ToolCall[M]] = {}
         self.prose: list[str] = []
-        self.finish_reason: str | None = None
-        self._refused = False
-        self._refusal: list[str] = []
 
     def apply(self, piece: Piece) -> ToolCallSnapshot[P] | None:
         if isinstance(piece, CallStart):
@@ -114,17 +110,8 @@ class Calls(Generic[P, M]):
                 return self._feed(piece.index, "{}")
         elif isinstance(piece, Text):
             self.prose.append(piece.text)
-        elif isinstance(piece, Refusal):
-            self._refusal.append(piece.text)
-        elif isinstance(piece, Finish):
-            self.finish_reason = piece.reason
-            self._refused = self._refused or piece.refused
-        elif isinstance(piece, Failure):
-            raise ProviderError(
-                f"the provider reported an error: {piece.message}",
-                payload=piece.payload,
-                text="".join(self.prose),
-            )
+        else:
+            self.note(piece, None, "".join(self.prose))
         return None
 
     def _start(self, piece: CallStart) -> ToolCallSnapshot[P] | None:
