@@ -127,13 +127,7 @@ class _Walker:
             self._model(cls)
 
     def _model(self, cls: type[BaseModel]) -> None:
-        if not cls.__pydantic_complete__:
-            try:
-                cls.model_rebuild()
-            except Exception as e:
-                raise GeneratorError(
-                    f"{cls.__qualname__}: unresolved annotations: {e}"
-                ) from e
+        _resolve(cls)
         validated = _validated_fields(cls)
         fields = []
         for name, info in cls.model_fields.items():
@@ -249,8 +243,7 @@ class _Walker:
         self, tp: type[RootModel[Any]], at: tuple[int, ...], where: str
     ) -> ir.TypeNode:
         """JSON holds a RootModel's root value itself; it streams as that value does."""
-        if not tp.__pydantic_complete__:
-            tp.model_rebuild()
+        _resolve(tp)
         info = tp.model_fields["root"]
         inner = self._type(
             info.annotation,
@@ -283,6 +276,30 @@ class _Walker:
                 if name:
                     return ir.UnionType(inner.members, name, at)
         return inner
+
+
+def _unresolved(tp: Any) -> bool:
+    """A forward reference pydantic has not resolved yet, anywhere in `tp`."""
+    if isinstance(tp, str | typing.ForwardRef):
+        return True
+    return any(_unresolved(arg) for arg in get_args(tp))
+
+
+def _resolve(cls: type[BaseModel]) -> None:
+    """Rebuild a model only if its field annotations still hold forward references.
+
+    A model pydantic left incomplete usually has every annotation resolved already;
+    rebuilding it anyway regenerates the schema of everything it reaches, which for a
+    schema of many interlinked models costs time and memory quadratic in their number.
+    """
+    if cls.__pydantic_complete__ or not any(
+        _unresolved(info.annotation) for info in cls.model_fields.values()
+    ):
+        return
+    try:
+        cls.model_rebuild()
+    except Exception as e:
+        raise GeneratorError(f"{cls.__qualname__}: unresolved annotations: {e}") from e
 
 
 def _validated_fields(cls: type[BaseModel]) -> set[str]:

@@ -379,18 +379,20 @@ class UnionFrame(Frame):
             self.in_tag = False
 
     def _narrow(self, name: str) -> None:
-        """Keep the members declaring this key; a key none declares tells nothing, unless
-        every member forbids extra keys (then pydantic decides when the object closes).
+        """A key rules out the members that forbid extra keys and do not declare it.
+
+        A member that ignores extra keys is never ruled out by a key: pydantic's smart
+        mode may still pick it (`{"skus": "", "percent": 0}` is a valid Discount). So
+        keys decide only among strict members; otherwise pydantic does, at the close.
         """
-        declaring = [m for m in self.candidates if name in m.by_key]
-        if not declaring:
-            if all(m.forbid_extra for m in self.candidates):
-                self.stuck = True
-                self.events = []
+        fitting = [m for m in self.candidates if name in m.by_key or not m.forbid_extra]
+        if not fitting:
+            self.stuck = True  # no member fits: pydantic's verdict at the close
+            self.events = []
             return
-        self.candidates = declaring
-        if len(declaring) == 1:
-            self.b.decide_union(self, declaring[0], by_keys=True)
+        self.candidates = fitting
+        if len(fitting) == 1:
+            self.b.decide_union(self, fitting[0], by_keys=True)
 
     def _tag(self, prefix: str, final: bool) -> None:
         tags = self.spec.tags
