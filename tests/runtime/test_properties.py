@@ -57,10 +57,8 @@ the old value belongs to):
   or when its key has arrived but its value has not begun: the field is not complete in
   `old` (`partialgen.completed_fields`) and still holds exactly its declared default
   (rules 1, 3, 5 and 6: numbers, atomic values and undecided literals keep showing the
-  default until they complete or are decided). One more exception, documented in
-  docs/streaming.md (it departs from rule 8 of the contract): an incomplete object may
-  be replaced by a *closed* object of another class, when a smart-mode union member
-  guessed from the keys gives way to pydantic's choice at the object's close.
+  default until they complete or are decided). A union member, once chosen, never
+  changes (rule 8).
 * `list[X]`: `new` is a list at least as long; item `i` of `old` extends item `i` of
   `new` (items are only appended).
 * `set[X]`: `new` is a set containing every element of `old` (set items are atomic).
