@@ -282,7 +282,11 @@ def _unresolved(tp: Any) -> bool:
     """A forward reference pydantic has not resolved yet, anywhere in `tp`."""
     if isinstance(tp, str | typing.ForwardRef):
         return True
-    return any(_unresolved(arg) for arg in get_args(tp))
+    origin = get_origin(tp)
+    if origin is Literal:  # its arguments are values, strings among them
+        return False
+    args = get_args(tp)[:1] if origin is Annotated else get_args(tp)
+    return any(_unresolved(arg) for arg in args)
 
 
 def _resolve(cls: type[BaseModel]) -> None:
