@@ -41,6 +41,9 @@ class StreamParser(Generic[P, M]):
         self._builder = Builder(self.spec, self._received)
         drops = self._received.drops if lenient else None
         self._tokenizer = Tokenizer(self._builder, max_depth, drops)
+        # Bound once: `feed` runs for every chunk, and these are its whole path.
+        self._scan = self._tokenizer.feed
+        self._publish = self._builder.publish
         self._error: PartialgenError | None = None
 
     @property
@@ -69,10 +72,10 @@ class StreamParser(Generic[P, M]):
             return self.snapshot
         self._receive(text)
         try:
-            self._tokenizer.feed(text)
+            self._scan(text)
         except InvalidOutputError as e:
             self._fail(e)
-        return self._builder.publish()  # type: ignore[return-value]
+        return self._publish()  # type: ignore[return-value]
 
     def _fail(self, error: InvalidOutputError) -> None:
         if not error.located:

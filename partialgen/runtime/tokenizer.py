@@ -68,6 +68,7 @@ class Tokenizer:
         "number_parts",
         "offset",
         "pending",
+        "piece",
         "resume",
         "sink",
         "stack",
@@ -83,6 +84,7 @@ class Tokenizer:
         drops: list[tuple[int, int]] | None = None,
     ) -> None:
         self.sink = sink
+        self.piece = sink.string_piece  # the fast path's only call, bound once
         # Lenient mode (drops is a list): comments and trailing commas are accepted, and
         # their spans recorded so the text pydantic validates leaves them out.
         self.drops = drops
@@ -121,7 +123,7 @@ class Tokenizer:
             and '"' not in chunk
             and "\\" not in chunk
         ):
-            self.sink.string_piece(chunk)
+            self.piece(chunk)
             return
         if self.pending:
             base -= len(self.pending)
