@@ -154,6 +154,7 @@ class ModelFrame(Container):
     def set_value(self, value: Any) -> None:
         self.values[self.field.name] = value  # type: ignore[union-attr]
         self.slot_open = True
+        # changed(), inlined: this runs for nearly every chunk of a streaming string.
         b = self.b
         if b.dirty < self.depth:
             b.dirty = self.depth
@@ -282,9 +283,7 @@ class DictFrame(Container):
     def set_value(self, value: Any) -> None:
         self.entries[self.current] = value
         self.slot_open = True
-        b = self.b
-        if b.dirty < self.depth:
-            b.dirty = self.depth
+        self.changed()
 
     def slot_done(self) -> None:
         self.slot_open = False

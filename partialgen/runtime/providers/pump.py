@@ -84,25 +84,27 @@ class Pump(Generic[E]):
             self._events = iter(self._source)
         try:
             for event in self._events:
-                for piece in self._reader.read(event):
-                    out = self._assembler.apply(piece)
-                    if out is not None:
-                        yield out
+                yield from self._outputs(event)
             self._assembler.finish()
         except Exception as error:
             self._annotate(error)
             self.close()
             raise
 
+    def _outputs(self, event: Any) -> Iterator[E]:
+        """What one provider event yields to the user (sync and async share it)."""
+        for piece in self._reader.read(event):
+            out = self._assembler.apply(piece)
+            if out is not None:
+                yield out
+
     async def __aiter__(self) -> AsyncIterator[E]:
         if self._async_events is None:
             self._async_events = _async_events(self._source)
         try:
             async for event in self._async_events:
-                for piece in self._reader.read(event):
-                    out = self._assembler.apply(piece)
-                    if out is not None:
-                        yield out
+                for out in self._outputs(event):
+                    yield out
             self._assembler.finish()
         except Exception as error:
             self._annotate(error)
