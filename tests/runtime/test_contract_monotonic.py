@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import itertools
 import random
-import sys
-import types
 from pathlib import Path
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Any
 
 import pytest
 from partialgen import StreamParser, completion
@@ -23,6 +21,7 @@ from pydantic import BaseModel
 from generated.catalog import Catalog, CatalogParser
 from generated.meeting import MeetingInfo, MeetingInfoParser
 from tests.helpers import fixed_chunks, split_at, stream_all
+from tests.static_types import check_snapshot_types
 
 CATALOG = r"""{
   "title": "Spring \"sale\" \u00e9 \ud83d\ude00",
@@ -96,67 +95,6 @@ DOCS: dict[str, tuple[type[StreamParser[Any, Any]], type[BaseModel], str]] = {
 }
 
 # -- static types of partial classes ----------------------------------------------------------
-
-_HINTS: dict[type[BaseModel], dict[str, Any]] = {}
-
-
-def hints(cls: type[BaseModel]) -> dict[str, Any]:
-    """The evaluated field annotations of a generated partial class."""
-    if cls not in _HINTS:
-        namespace = vars(sys.modules[cls.__module__])
-        _HINTS[cls] = {
-            name: eval(ann, namespace) if isinstance(ann, str) else ann
-            for name, ann in cls.__annotations__.items()
-            if name in cls.model_fields
-        }
-    return _HINTS[cls]
-
-
-def check_type(value: Any, tp: Any, where: str) -> None:
-    """Fail unless `value` belongs to the static type `tp` (no lax coercion)."""
-    if tp is Any:
-        return
-    origin, args = get_origin(tp), get_args(tp)
-    if origin in (Union, types.UnionType):
-        for arg in args:
-            try:
-                check_type(value, arg, where)
-            except AssertionError:
-                continue
-            return
-        raise AssertionError(f"{where}: {value!r} is outside {tp}")
-    if tp is type(None):
-        assert value is None, f"{where}: {value!r} is not None"
-    elif origin is Literal:
-        assert any(
-            type(value) is type(a) and value == a for a in args
-        ), f"{where}: {value!r} is not one of {args}"
-    elif origin in (list, set):
-        assert type(value) is origin, f"{where}: {value!r} is not a {origin.__name__}"
-        for i, item in enumerate(value):
-            check_type(item, args[0], f"{where}[{i}]")
-    elif origin is dict:
-        assert type(value) is dict, f"{where}: {value!r} is not a dict"
-        for key, item in value.items():
-            check_type(key, args[0], f"{where} key")
-            check_type(item, args[1], f"{where}[{key!r}]")
-    elif origin is tuple:
-        assert type(value) is tuple and len(value) == len(args), f"{where}: {value!r}"
-        for i, (item, arg) in enumerate(zip(value, args, strict=True)):
-            check_type(item, arg, f"{where}[{i}]")
-    elif tp in (float, int, bool):
-        assert type(value) is tp, f"{where}: {value!r} is not exactly a {tp.__name__}"
-    elif isinstance(tp, type) and issubclass(tp, BaseModel):
-        assert type(value) is tp, f"{where}: {value!r} is not a {tp.__name__}"
-        check_model(value, where)
-    else:
-        assert isinstance(value, tp), f"{where}: {value!r} is not a {tp}"
-
-
-def check_model(snapshot: BaseModel, where: str = "<root>") -> None:
-    for name, tp in hints(type(snapshot)).items():
-        check_type(getattr(snapshot, name), tp, f"{where}.{name}")
-
 
 # -- "extended or unchanged" ---------------------------------------------------------------------
 
@@ -241,7 +179,7 @@ def test_every_two_chunk_cut_agrees_with_the_final_snapshot(doc: str) -> None:
     for cut in range(len(text) + 1):
         parser = parser_cls()
         first = parser.feed(text[:cut])
-        check_model(first)
+        check_snapshot_types(first)
         # The same text gives the same snapshot, completion included, in any chunking.
         assert first.model_dump() == after_chars[cut].model_dump(), f"cut at {cut}"
         assert tree_state(first) == tree_state(
@@ -273,7 +211,7 @@ def test_snapshots_never_go_backwards_and_keep_their_static_types(doc: str) -> N
     for chunks in _chunkings(text):
         snapshots, result = stream_all(parser_cls, chunks)
         for n, (earlier, later) in enumerate(itertools.pairwise(snapshots)):
-            check_model(later)
+            check_snapshot_types(later)
             try:
                 extends(earlier, later)
             except AssertionError as e:

@@ -12,7 +12,6 @@ so a corpus mistake shows up as a corpus failure, not as a partialgen bug.
 
 from __future__ import annotations
 
-import datetime
 import importlib
 import itertools
 import json
@@ -22,15 +21,13 @@ import re
 import subprocess
 import sys
 import types
-import typing
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Any
 
 import partialgen
-import pydantic
 import pytest
 from partialgen import PartialgenError
 from pydantic import BaseModel, ValidationError
@@ -38,6 +35,7 @@ from pydantic import BaseModel, ValidationError
 from tests.generator.support import subprocess_env
 from tests.helpers import fixed_chunks, split_at, stream_all
 from tests.runtime.test_contract_monotonic import extends
+from tests.static_types import check_snapshot_types
 
 HERE = Path(__file__).resolve().parent
 PACKAGE = "schema_corpus"  # the generated modules are imported as schema_corpus.<name>
@@ -211,12 +209,12 @@ def test_module_exports_root_partial_and_parser(corpus: Corpus, name: str) -> No
     module = corpus.module(name)
     models = corpus.models_module(name)
     root = getattr(models, entry.root, None)
-    assert isinstance(root, type) and issubclass(root, BaseModel), (
-        f"{name}_models has no model {entry.root}"
-    )
-    assert getattr(module, entry.root, None) is root, (
-        f"{name} must re-export {entry.root}"
-    )
+    assert isinstance(root, type) and issubclass(
+        root, BaseModel
+    ), f"{name}_models has no model {entry.root}"
+    assert (
+        getattr(module, entry.root, None) is root
+    ), f"{name} must re-export {entry.root}"
     partial = getattr(module, f"Partial{entry.root}")
     parser = getattr(module, f"{entry.root}Parser")
     assert issubclass(partial, BaseModel)
@@ -229,9 +227,9 @@ def test_warns_about_unsupported_keywords(corpus: Corpus, name: str) -> None:
     generation = corpus.run(name)
     assert "warning" in generation.stderr.lower(), generation.describe()
     for keyword in MANIFEST[name].warns_about:
-        assert re.search(rf"\b{re.escape(keyword)}\b", generation.stderr), (
-            f"no warning names {keyword!r}:\n{generation.describe()}"
-        )
+        assert re.search(
+            rf"\b{re.escape(keyword)}\b", generation.stderr
+        ), f"no warning names {keyword!r}:\n{generation.describe()}"
 
 
 # --------------------------------------------------------------------------------- mypy
@@ -319,77 +317,6 @@ def parts(module: Any, entry: Entry) -> tuple[type[BaseModel], type[BaseModel], 
 
 
 # Classes pydantic uses only as annotations: the values they validate to are these.
-_VALUE_TYPES: dict[Any, type] = {
-    pydantic.AwareDatetime: datetime.datetime,
-    pydantic.NaiveDatetime: datetime.datetime,
-    pydantic.PastDatetime: datetime.datetime,
-    pydantic.FutureDatetime: datetime.datetime,
-    pydantic.PastDate: datetime.date,
-    pydantic.FutureDate: datetime.date,
-    pydantic.EmailStr: str,
-}
-_FIELD_TYPES: dict[type[BaseModel], dict[str, Any]] = {}
-
-
-def field_types(cls: type[BaseModel]) -> dict[str, Any]:
-    if cls not in _FIELD_TYPES:
-        hints = typing.get_type_hints(cls, include_extras=True)
-        _FIELD_TYPES[cls] = {name: hints[name] for name in cls.model_fields}
-    return _FIELD_TYPES[cls]
-
-
-def check_static_type(value: Any, tp: Any, where: str) -> None:
-    """Fail unless `value` belongs to the static type `tp` (exact scalars, no coercion)."""
-    tp = _VALUE_TYPES.get(tp, tp)
-    origin, args = get_origin(tp), get_args(tp)
-    if tp is Any:
-        return
-    if origin is Annotated:
-        check_static_type(value, args[0], where)
-    elif origin in (Union, types.UnionType):
-        for arg in args:
-            try:
-                check_static_type(value, arg, where)
-            except AssertionError:
-                continue
-            return
-        raise AssertionError(f"{where}: {value!r} is outside {tp}")
-    elif tp is type(None):
-        assert value is None, f"{where}: {value!r} is not None"
-    elif origin is Literal:
-        assert any(type(value) is type(a) and value == a for a in args), (
-            f"{where}: {value!r} is not one of {args}"
-        )
-    elif origin in (list, set, frozenset):
-        assert type(value) is origin, f"{where}: {value!r} is not a {origin.__name__}"
-        for i, item in enumerate(value):
-            check_static_type(item, args[0], f"{where}[{i}]")
-    elif origin is dict:
-        assert type(value) is dict, f"{where}: {value!r} is not a dict"
-        for key, item in value.items():
-            check_static_type(key, args[0], f"{where} key")
-            check_static_type(item, args[1], f"{where}[{key!r}]")
-    elif origin is tuple:
-        assert type(value) is tuple, f"{where}: {value!r} is not a tuple"
-        positions = [args[0]] * len(value) if args[1:] == (...,) else list(args)
-        assert len(value) == len(positions), f"{where}: {value!r} has the wrong length"
-        for i, (item, arg) in enumerate(zip(value, positions, strict=True)):
-            check_static_type(item, arg, f"{where}[{i}]")
-    elif tp in (float, int, bool, str):
-        assert type(value) is tp, f"{where}: {value!r} is not exactly a {tp.__name__}"
-    elif isinstance(tp, type) and issubclass(tp, BaseModel):
-        assert type(value) is tp, f"{where}: {value!r} is not a {tp.__name__}"
-        check_snapshot_types(value, where)
-    else:
-        assert isinstance(tp, type), f"{where}: cannot check against {tp!r}"
-        assert isinstance(value, tp), f"{where}: {value!r} is not a {tp.__name__}"
-
-
-def check_snapshot_types(snapshot: BaseModel, where: str = "<root>") -> None:
-    for name, tp in field_types(type(snapshot)).items():
-        check_static_type(getattr(snapshot, name), tp, f"{where}.{name}")
-
-
 @pytest.mark.parametrize("name", NAMES)
 def test_valid_sample_streams_to_the_full_model(corpus: Corpus, name: str) -> None:
     entry = MANIFEST[name]
@@ -492,19 +419,19 @@ def test_streaming_hints_hold_on_every_snapshot(corpus: Corpus, name: str) -> No
     final = snapshots[-1]
     for hint in entry.hints:
         where = ".".join(hint.path)
-        assert list(reach(final, hint.path)), (
-            f"{where} names nothing in the final snapshot"
-        )
+        assert list(
+            reach(final, hint.path)
+        ), f"{where} names nothing in the final snapshot"
         for n, snapshot in enumerate(snapshots):
             for location, value in reach(snapshot, hint.path):
                 if hint.hint == "needed":
-                    assert value is not None, (
-                        f"snapshot {n}: the object holding {where} is shown before it"
-                    )
+                    assert (
+                        value is not None
+                    ), f"snapshot {n}: the object holding {where} is shown before it"
                 else:
-                    assert value is None or value == value_at(final, location), (
-                        f"snapshot {n}: atomic {where} shows {value!r} before it is complete"
-                    )
+                    assert value is None or value == value_at(
+                        final, location
+                    ), f"snapshot {n}: atomic {where} shows {value!r} before it is complete"
 
 
 # ----------------------------------------------------------------- the corpus itself
@@ -520,9 +447,9 @@ def test_manifest_lists_every_schema_with_its_samples() -> None:
         assert (HERE / f"{entry.name}.valid.json").is_file(), entry.name
         assert (HERE / f"{entry.name}.invalid.json").is_file(), entry.name
         error = getattr(partialgen, entry.invalid_error, None)
-        assert isinstance(error, type) and issubclass(error, PartialgenError), (
-            entry.name
-        )
+        assert isinstance(error, type) and issubclass(
+            error, PartialgenError
+        ), entry.name
         assert entry.class_name is not None or not entry.is_openapi, entry.name
         assert all(h.hint in ("atomic", "needed") for h in entry.hints), entry.name
 
