@@ -13,14 +13,20 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from .errors import ImpossiblePrefixError, InvalidOutputError
-from .snapshot import Completion
+from .snapshot import (
+    Completion,
+    new_snapshot,
+    set_completion,
+    set_extra,
+    set_fields_set,
+    set_private,
+    set_values,
+)
 from .specs import OBJECT, Atomic, DictOf, Field, ListOf, Model, Spec, Union
 
 if TYPE_CHECKING:
     from .builder import Builder
 
-_new = object.__new__
-_set = object.__setattr__
 IGNORED: Spec | None = None  # the slot spec of a key the model does not declare
 OPENERS = ("begin_object", "begin_array")
 
@@ -192,12 +198,12 @@ class ModelFrame(Container):
             completion = self.completion = Completion(
                 self.done, self.closed, self.counts
             )
-        obj = _new(self.spec.partial)
-        _set(obj, "__dict__", self.values.copy())
-        _set(obj, "__pydantic_fields_set__", self.fields_set)
-        _set(obj, "__pydantic_extra__", None)
-        _set(obj, "__pydantic_private__", None)
-        _set(obj, "_partialgen_completion", completion)
+        obj = new_snapshot(self.spec.partial)
+        set_values(obj, self.values.copy())
+        set_fields_set(obj, self.fields_set)
+        set_extra(obj, None)
+        set_private(obj, None)
+        set_completion(obj, completion)
         return obj
 
     def close(self, end: int) -> Any:

@@ -8,6 +8,7 @@ to slice it is built lazily, so receiving a chunk costs one `list.append`.
 from __future__ import annotations
 
 from bisect import bisect_right
+from itertools import accumulate
 
 
 class Received:
@@ -31,11 +32,13 @@ class Received:
         return self.chunks[0] if self.chunks else ""
 
     def _index(self) -> None:
-        starts, end = self._starts, self._starts_end
-        for chunk in self.chunks[len(starts) :]:
-            starts.append(end)
-            end += len(chunk)
-        self._starts_end = end
+        starts = self._starts
+        # Running sums in C: the Python loop this replaces cost as much as a feed call.
+        ends = list(
+            accumulate(map(len, self.chunks[len(starts) :]), initial=self._starts_end)
+        )
+        self._starts_end = ends.pop()
+        starts += ends
 
     def slice(self, start: int, end: int) -> str:
         """The text between two absolute offsets, touching only the chunks it spans."""

@@ -16,7 +16,7 @@ from typing import Annotated, Any, get_args
 from pydantic import BaseModel, ConfigDict, RootModel, TypeAdapter
 from pydantic import Field as _FieldInfo
 
-from .snapshot import Completion, build_partial
+from .snapshot import Completion, PartialModel, build_partial
 
 # JSON kinds, as bits, by the first character of a value.
 OBJECT, ARRAY, STRING, NUMBER, BOOL, NULL = 1, 2, 4, 8, 16, 32
@@ -296,7 +296,7 @@ class Model(Spec):
 
     def __init__(self, full: type[BaseModel]) -> None:
         self.accepts = OBJECT
-        self.partial: type[BaseModel] = BaseModel  # set by define()
+        self.partial: type[PartialModel] = PartialModel  # set by define()
         self.full = full
         self.fields: tuple[Field, ...] = ()
         self.needed: frozenset[str] = frozenset()  # fields to wait for before showing
@@ -306,7 +306,7 @@ class Model(Spec):
         self.default_factories: dict[str, Callable[[], Any]] = {}
         self.complete = Completion(frozenset(), True, {})
 
-    def define(self, partial: type[BaseModel], *fields: Field) -> None:
+    def define(self, partial: type[PartialModel], *fields: Field) -> None:
         """Bind the partial class and fill the field table.
 
         Separate from __init__ so that models (and partial-class defaults) can refer to
