@@ -287,6 +287,18 @@ class Builder:
         elif mode == RECORD:
             self.stack[-1].event("piece", (text,))  # type: ignore[attr-defined]
 
+    def string_chunk(self, text: str) -> None:
+        """A whole chunk inside a string: a streaming value takes it at once.
+
+        Pieces cut by escapes are gathered and joined at publish instead, so a long
+        value is copied once per chunk, not once per escape.
+        """
+        if self.str_mode == STREAM and not self.str_parts:
+            value = self.str_value = self.str_value + text
+            self.str_frame.set_value(value)  # type: ignore[union-attr]
+        else:
+            self.string_piece(text)
+
     def _choose(self) -> None:
         """Rule 6: commit a literal once its prefix is unique, fail once it is impossible."""
         spec: Choice = self.str_spec

@@ -37,7 +37,8 @@ class StreamParser(Generic[P, M]):
         `//` and `/* */` comments and trailing commas, which strict JSON (the default,
         and pydantic) rejects; they are left out of the text that is validated."""
         self._received = Received()
-        self._receive = self._received.chunks.append
+        self._chunks = self._received.chunks
+        self._receive = self._chunks.append
         self._builder = Builder(self.spec, self._received)
         drops = self._received.drops if lenient else None
         self._tokenizer = Tokenizer(self._builder, max_depth, drops)
@@ -71,6 +72,8 @@ class StreamParser(Generic[P, M]):
         if not text:
             return self.snapshot
         self._receive(text)
+        if len(self._chunks) >= self._received.compact_at:
+            self._received.compact()
         try:
             self._scan(text)
         except InvalidOutputError as e:
