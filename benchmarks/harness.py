@@ -23,6 +23,7 @@ show its accuracy, and it is what decides whether a peer runs to the end at all.
 
 from __future__ import annotations
 
+import bisect
 import gc
 import itertools
 import os
@@ -78,6 +79,13 @@ class Cell:
     max_excl_root_raw_us: float | None = None  # the same, from a single run
     root_us: float | None = None
     close_us: float | None = None
+    # The garbage collector during one diagnostic run (partialgen only): its passes
+    # and the longest per generation (0, 1, 2), the objects it tracked after the run,
+    # and the slowest call (excluding the root's) during which it did not run.
+    gc_passes: list[int] | None = None
+    gc_longest_us: list[float] | None = None
+    gc_tracked_after: int | None = None
+    max_excl_root_gc_us: float | None = None
     per_call_basis: str = ""
     call_runs: int = (
         0  # instrumented runs (or window repeats) per-call figures min over
@@ -142,6 +150,60 @@ def traced_run(
     c0 = time.thread_time_ns()
     trace = impl.trace(subject, chunks, text)
     return trace, (time.thread_time_ns() - c0) / 1e9
+
+
+def gc_passes(
+    impl: Impl, subject: Subject, chunks: list[str], text: str
+) -> tuple[Trace, list[tuple[int, int, int]], int]:
+    """One traced run that records every collector pass as (generation, start, ns).
+
+    A separate run, because the callback runs at every collection and would add to the
+    measured calls; `gc.collect()` before each run makes the schedule repeat, so the
+    calls found here are the same ones in the measured runs. Also returns how many
+    objects the collector tracks once the run is over (while its result is alive).
+    """
+    # Preallocated: the callback must not leave new tracked objects behind, or the
+    # collector's schedule would shift from the measured runs'.
+    limit = len(chunks) + 1000
+    gens, starts, took = [0] * limit, [0] * limit, [0] * limit
+    count = [0, 0]  # passes recorded; the current pass's start
+
+    def record(phase: str, info: dict[str, int]) -> None:
+        now = time.perf_counter_ns()
+        if phase == "start":
+            count[1] = now
+        elif count[0] < limit:
+            k = count[0]
+            gens[k], starts[k], took[k] = info["generation"], count[1], now - count[1]
+            count[0] = k + 1
+
+    _collect()
+    gc.callbacks.append(record)
+    try:
+        trace = impl.trace(subject, chunks, text)
+    finally:
+        gc.callbacks.remove(record)
+    passes = list(zip(gens[: count[0]], starts, took, strict=False))
+    tracked = len(gc.get_objects())
+    return trace, passes, tracked
+
+
+def _attribute_gc(
+    cell: Cell, trace: Trace, passes: list[tuple[int, int, int]], tracked: int
+) -> set[int]:
+    """The calls of `trace` during which the collector ran, and its passes' summary."""
+    cell.gc_passes = [sum(1 for g, _, _ in passes if g == gen) for gen in range(3)]
+    cell.gc_longest_us = [
+        max((d for g, _, d in passes if g == gen), default=0) / 1e3 for gen in range(3)
+    ]
+    cell.gc_tracked_after = tracked
+    starts = trace.starts_ns
+    held = set()
+    for _, start, _ in passes:
+        i = bisect.bisect_right(starts, start) - 1
+        if i >= 0 and start < starts[i] + trace.times_ns[i]:
+            held.add(i)
+    return held
 
 
 def peak_memory(run: Callable[[], object]) -> int:
@@ -392,6 +454,10 @@ def measure(impl: Impl, subject: Subject, doc: Document, config: Config) -> Cell
         _fill_calls(cell, times, root)
         raw = [t for i, t in enumerate(traces[0].times_ns) if i != root]
         cell.max_excl_root_raw_us = max(raw) / 1e3 if raw else None
+        if traces[0].starts_ns:
+            held = _attribute_gc(cell, *gc_passes(impl, subject, chunks, text))
+            rest = [t for i, t in enumerate(times) if i != root and i not in held]
+            cell.max_excl_root_gc_us = max(rest) / 1e3 if rest else None
         cell.close_us = min(t.close_ns for t in traces) / 1e3
         cell.per_call_basis = f"all {len(times)} calls"
     if config.memory:

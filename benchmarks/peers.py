@@ -99,6 +99,9 @@ class Trace:
     # CPU time of every call after the first (re-parsing peers only; the sampling
     # windows' first call receives the prefix).
     cpu_after_first_ns: int = 0
+    # perf_counter_ns when each call started (partialgen only), to tell which calls
+    # held a pause of the garbage collector.
+    starts_ns: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -131,19 +134,23 @@ def trace_partialgen(subject: Subject, chunks: list[str], text: str) -> Trace:
     parser = subject.parser()
     feed = parser.feed
     times = [0] * len(chunks)
+    starts = [0] * len(chunks)
     prev = parser.snapshot
     snapshots = 0
     for i, chunk in enumerate(chunks):
         t0 = ns()
         snap = feed(chunk)
         times[i] = ns() - t0
+        starts[i] = t0
         if snap is not prev:
             snapshots += 1
             prev = snap
     t0 = ns()
     final = parser.close()
     ended = ns()
-    return Trace(times, ended - t0, ended - started, snapshots, final, prev)
+    return Trace(
+        times, ended - t0, ended - started, snapshots, final, prev, starts_ns=starts
+    )
 
 
 def run_partialgen_nogc(subject: Subject, chunks: list[str], text: str) -> Any:

@@ -47,6 +47,24 @@ class Target:
     passed: bool | None  # None: not measured in this run
 
 
+def _gc_note(cell: Cell) -> str:
+    """What the worst calls held: the garbage collector's passes, and the rest's worst."""
+    if cell.gc_passes is None or cell.gc_longest_us is None:
+        return ""
+    passes = ", ".join(
+        f"gen {gen}: {n} (longest {fmt_us(longest)})"
+        for gen, (n, longest) in enumerate(
+            zip(cell.gc_passes, cell.gc_longest_us, strict=True)
+        )
+        if n
+    )
+    return (
+        f". Collector passes in the run: {passes or 'none'}; "
+        f"{cell.gc_tracked_after:,} objects tracked after it. Worst call during which "
+        f"the collector did not run: {fmt_us(cell.max_excl_root_gc_us)}"
+    )
+
+
 def growths(cells: list[Cell]) -> list[Growth]:
     """log(t2/t1)/log(n2/n1) between consecutive sizes, per model and implementation."""
     out: list[Growth] = []
@@ -208,7 +226,8 @@ def evaluate_targets(results: Results) -> list[Target]:
                 f"{format_size(worst.target)}B (elementwise min of "
                 f"{worst.call_runs} runs; one run's raw max "
                 f"{fmt_us(worst.max_excl_root_raw_us)}; root chunk "
-                f"{fmt_us(worst.root_us)}, close {fmt_us(worst.close_us)})",
+                f"{fmt_us(worst.root_us)}, close {fmt_us(worst.close_us)})"
+                + _gc_note(worst),
                 worst.max_excl_root_us <= MAX_FEED_US,
             )
         )
