@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks import compiled
 from benchmarks.documents import chunk_text, make_document, parse_size
 from benchmarks.harness import Config, Results, run_benchmark
 from benchmarks.peers import IMPLS
@@ -122,3 +123,10 @@ def test_cli_parses_options() -> None:
     assert not config.imports
     config, _ = parse_args(["--sizes", "10k,1k", "--impls", "partialgen,floor"])
     assert config.sizes == [1000, 10_000] and config.impls == ["partialgen", "floor"]
+
+
+def test_compiled_trial_times_a_tree_in_a_fresh_interpreter() -> None:
+    """`benchmarks.compiled` (mypyc, too slow to build here) times each tree this way."""
+    figures = compiled.measure(compiled.ROOT, "meeting", 1000, 1)
+    assert figures["compiled"] is False  # this checkout's runtime is interpreted
+    assert figures["parser"] > 0 and figures["floor"] > 0

@@ -177,7 +177,9 @@ class Builder:
         parent.put_child(snapshot, frame)
         parent.slot_done()
 
-    end_array = end_object
+    def end_array(self, end: int) -> None:
+        # A method, not an alias of end_object: mypyc's compiled class mishandles those.
+        self.end_object(end)
 
     def validate_object(self, frame: ModelFrame, end: int) -> Any:
         """Rule 12: a closed object is validated with its full model, at once.
@@ -202,8 +204,10 @@ class Builder:
             return union.to_partial(full) if union is not None else None
         if frame.depth == 0:
             self.result = full
-        elif isinstance(self.stack[frame.depth - 1], ListFrame):
-            self.items.append(ItemEvent(self.path(frame.depth), full))
+        else:
+            parent = self.stack[frame.depth - 1]
+            if isinstance(parent, ListFrame):
+                self.items.append(ItemEvent(parent.item_path(), full))
         return None
 
     def finish_capture(self, frame: CaptureFrame | UnionFrame, end: int) -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from .errors import ImpossiblePrefixError, InvalidOutputError
+from .errors import ImpossiblePrefixError, InvalidOutputError, Path
 from .snapshot import (
     Completion,
     new_snapshot,
@@ -218,18 +218,26 @@ class ModelFrame(Container):
 
 
 class ListFrame(Container):
-    __slots__ = ("complete", "items", "seen", "spec")
+    __slots__ = ("complete", "items", "prefix", "seen", "spec")
 
     def __init__(self, builder: Builder, start: int, spec: ListOf) -> None:
         super().__init__(builder, start)
         self.spec = spec
         self.items: list[Any] = []
         self.complete = 0
+        self.prefix: Path | None = None  # this list's own path, once an item asked
         # For a set: the items so far, so a repeated item is not counted twice.
         self.seen: set[Any] | None = None if spec.container is list else set()
 
-    def slot_key(self) -> str | int | None:
+    def slot_key(self) -> int:
         return len(self.items) - 1 if self.slot_open else len(self.items)
+
+    def item_path(self) -> Path:
+        """The path of the item being received; the list's own path does not change
+        while it is open, so it is computed once, not once per item."""
+        if self.prefix is None:
+            self.prefix = self.b.path(self.depth)
+        return (*self.prefix, self.slot_key())
 
     def slot_spec(self) -> Spec | None:
         return self.spec.item

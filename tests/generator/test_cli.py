@@ -216,14 +216,12 @@ def test_config_option_reads_another_file(
     other = tmp_path / "elsewhere" / "other.toml"
     other.parent.mkdir()
     other.write_text(
-        textwrap.dedent(
-            """
+        textwrap.dedent("""
             [tool.partialgen]
             [[tool.partialgen.targets]]
             models = ["blog_models:Note"]
             output = "gen/note_only.py"
-            """
-        ),
+            """),
         encoding="utf-8",
     )
     (tmp_path / "elsewhere" / "blog_models.py").write_text(MODELS, encoding="utf-8")

@@ -21,7 +21,9 @@ SCHEMAS = sorted(GOLDEN.glob("*.schema.json"))
 @pytest.mark.parametrize("schema", SCHEMAS, ids=lambda p: p.name)
 def test_datamodel_code_generator_output_is_unchanged(schema: Path) -> None:
     produced = models_source(schema, openapi=False)
-    expected_path = schema.with_name(schema.name.replace(".schema.json", ".models.py.txt"))
+    expected_path = schema.with_name(
+        schema.name.replace(".schema.json", ".models.py.txt")
+    )
     if os.environ.get("PARTIALGEN_UPDATE_GOLDEN"):
         expected_path.write_text(produced, encoding="utf-8")
     expected = expected_path.read_text(encoding="utf-8")

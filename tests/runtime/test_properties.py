@@ -349,9 +349,9 @@ class TypeChecker:
         return None
 
     def check(self, case: Case, snapshot: BaseModel) -> None:
-        assert type(snapshot) is case.partial, (
-            f"the snapshot is a {type(snapshot).__name__}, not a {case.partial.__name__}"
-        )
+        assert (
+            type(snapshot) is case.partial
+        ), f"the snapshot is a {type(snapshot).__name__}, not a {case.partial.__name__}"
         reason = self.model(snapshot)
         assert reason is None, f"wrong type at {case.partial.__name__}{reason}"
 
@@ -442,9 +442,9 @@ def extends(tp: Any, old: Any, new: Any) -> str | None:
 
 def assert_extends(case: Case, old: BaseModel, new: BaseModel, where: str) -> None:
     reason = extends(case.partial, old, new)
-    assert reason is None, (
-        f"{where}: the snapshot went backwards at {case.partial.__name__}{reason}"
-    )
+    assert (
+        reason is None
+    ), f"{where}: the snapshot went backwards at {case.partial.__name__}{reason}"
 
 
 # -- running a parser ---------------------------------------------------------------------
@@ -555,9 +555,9 @@ def check_snapshots(case: Case, run: Run, *, monotonic: bool = True) -> None:
         for i in _sampled(len(snapshots)):
             assert_extends(case, snapshots[i], last, f"snapshot {i} -> last")
     for i, recorded in run.fingerprints.items():
-        assert fingerprint(run.snapshots[i]) == recorded, (
-            f"snapshot {i} was mutated after it was published"
-        )
+        assert (
+            fingerprint(run.snapshots[i]) == recorded
+        ), f"snapshot {i} was mutated after it was published"
 
 
 def check_final(case: Case, text: str, run: Run) -> None:
@@ -694,16 +694,16 @@ def check_agrees_with_pydantic(
         expected = case.model.model_validate_json(root)
     except ValidationError as e:
         _event(f"pydantic rejects; partialgen: {type(run.error).__name__}")
-        assert run.error is not None, (
-            f"pydantic rejects the document but partialgen accepted it: {e}"
-        )
+        assert (
+            run.error is not None
+        ), f"pydantic rejects the document but partialgen accepted it: {e}"
         return
     _event(f"pydantic accepts; partialgen: {type(run.error).__name__}")
     if may_fail_fast and isinstance(run.error, InvalidOutputError):
         return
-    assert run.error is None, (
-        f"pydantic accepts the document but partialgen raised {run.error!r}"
-    )
+    assert (
+        run.error is None
+    ), f"pydantic accepts the document but partialgen raised {run.error!r}"
     assert same(run.result, expected), (run.result, expected)
     last = run.snapshots[-1]
     assert same_dump(last, expected), (
