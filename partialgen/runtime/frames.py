@@ -176,6 +176,7 @@ class ModelFrame(Container):
     def reveal(self) -> None:
         """Show a hidden object: it takes its place in the parent from now on."""
         self.hidden = False
+        self.values = self.spec.in_order(self.values)  # needed fields came in last
         b = self.b
         if b.hidden_at == self.depth:
             b.hidden_at = None

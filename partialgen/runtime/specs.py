@@ -290,6 +290,7 @@ class Model(Spec):
         "forbid_extra",
         "full",
         "needed",
+        "order",
         "partial",
         "static_defaults",
     )
@@ -302,8 +303,12 @@ class Model(Spec):
         self.needed: frozenset[str] = frozenset()  # fields to wait for before showing
         self.by_key: dict[str, Field] = {}
         self.forbid_extra = full.model_config.get("extra") == "forbid"
+        # Every field with a default, in declaration order (a factory's field holds
+        # None until `defaults` calls it): a snapshot's `__dict__` keeps this order, and
+        # `model_dump()` and `repr()` follow `__dict__`.
         self.static_defaults: dict[str, Any] = {}
         self.default_factories: dict[str, Callable[[], Any]] = {}
+        self.order: tuple[str, ...] = ()
         self.complete = Completion(frozenset(), True, {})
 
     def define(self, partial: type[PartialModel], *fields: Field) -> None:
@@ -323,6 +328,7 @@ class Model(Spec):
             self.by_key[f.key] = f
             if by_name:
                 self.by_key.setdefault(f.name, f)
+        self.order = tuple(self.partial.model_fields)
         for name, info in self.partial.model_fields.items():
             if info.is_required():
                 continue  # a needed field: set before the object is ever shown
@@ -330,8 +336,9 @@ class Model(Spec):
                 self.default_factories[name] = info.default_factory  # type: ignore[assignment]
             elif isinstance(info.default, list | dict | set):
                 self.default_factories[name] = _copier(info.default)
-            else:
-                self.static_defaults[name] = info.default
+            self.static_defaults[name] = (
+                None if name in self.default_factories else info.default
+            )
 
     def default_factory(self, name: str) -> Callable[[], Any]:
         """A factory for the partial class: the full model's default, as a partial value.
@@ -362,8 +369,12 @@ class Model(Spec):
         """Field values before any key arrives: declared defaults, else None."""
         values = dict(self.static_defaults)
         for name, factory in self.default_factories.items():
-            values[name] = factory()
+            values[name] = factory()  # an existing key: its place is kept
         return values
+
+    def in_order(self, values: dict[str, Any]) -> dict[str, Any]:
+        """`values` in declaration order (needed fields are added as they arrive)."""
+        return {name: values[name] for name in self.order if name in values}
 
     def to_partial(self, value: Any) -> Any:
         value = super().to_partial(value)

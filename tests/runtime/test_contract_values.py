@@ -376,3 +376,12 @@ def test_wrong_token_kind_fails_at_its_first_character(
     assert caught.value.position == len(prefix)
     assert isinstance(caught.value.snapshot, PartialUser)
     assert caught.value.text == prefix + wrong
+
+
+def test_fields_with_default_factories_keep_their_declared_place() -> None:
+    """Rule 1's defaults, in order: `model_dump()` and `repr()` follow the model."""
+    snapshot = CatalogParser().feed(OPEN_PRODUCT + '"name": "Lamp"')
+    assert snapshot.products
+    product = snapshot.products[0]
+    assert list(product.model_dump()) == list(Product.model_fields)
+    assert list(snapshot.model_dump()) == list(PartialCatalog.model_fields)

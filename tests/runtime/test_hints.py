@@ -50,3 +50,11 @@ def test_every_shown_article_has_its_title_at_every_chunking() -> None:
 def test_the_needed_field_is_typed_as_always_present() -> None:
     assert PartialArticle.model_fields["title"].annotation is str
     assert PartialArticle.model_fields["title"].is_required()
+
+
+def test_a_revealed_object_dumps_its_fields_in_declaration_order() -> None:
+    """The needed title arrived after the summary; the snapshot still reads in order."""
+    snapshot = DigestParser().feed(TEXT[: TEXT.index('"url"')])
+    assert snapshot.articles
+    assert list(snapshot.articles[0].model_dump()) == ["title", "url", "summary"]
+    assert repr(snapshot.articles[0]).startswith("PartialArticle(title='Rust 2.0',")
