@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import compiled
+from benchmarks import compiled, profile
 from benchmarks.documents import chunk_text, make_document, parse_size
 from benchmarks.harness import Config, Results, run_benchmark
 from benchmarks.peers import IMPLS
@@ -130,3 +130,17 @@ def test_compiled_trial_times_a_tree_in_a_fresh_interpreter() -> None:
     figures = compiled.measure(compiled.ROOT, "meeting", 1000, 1)
     assert figures["compiled"] is False  # this checkout's runtime is interpreted
     assert figures["parser"] > 0 and figures["floor"] > 0
+
+
+def test_profile_splits_the_time_by_kind_of_chunk() -> None:
+    kinds = profile.by_chunk_kind("meeting", 1000, runs=2)
+    assert set(kinds) == {
+        "inside a string",
+        "key or value boundary",
+        "opens an object",
+        "closes an object",
+    }
+    assert sum(n for n, _ in kinds.values()) == len(
+        make_document("meeting", 1000).chunks
+    )
+    assert all(us > 0 for _, us in kinds.values())
