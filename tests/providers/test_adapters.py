@@ -7,6 +7,7 @@ stream helpers' wrapper events, closing the source, sync and async iteration.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -529,3 +530,44 @@ def test_recorded_tool_streams_from_raw_bytes() -> None:
             MeetingInfo.model_validate(MEETING_DOC),
             Report.model_validate(REPORT_DOC),
         ]
+
+
+# -- several choices, legacy function calls ----------------------------------------------
+
+
+def test_each_choice_of_n_is_followed_apart() -> None:
+    """With n > 1 the choices' deltas interleave; a stream follows the one it is given."""
+    other = '{"name": "Bob", "age": 7, "category": "user"}'
+    events: list[dict[str, Any]] = []
+    for index, text in enumerate((USER, other)):  # one event may carry both choices
+        for k, part in enumerate(pieces(text, 4)):
+            if len(events) <= k:
+                events.append({"choices": []})
+            delta = {"content": part}
+            events[k]["choices"].append(
+                {"index": index, "delta": delta, "finish_reason": None}
+            )
+    ends: list[dict[str, Any]] = [
+        {"index": i, "delta": {}, "finish_reason": "stop"} for i in (0, 1)
+    ]
+    events.append({"choices": ends})
+    for choice, text in enumerate((USER, other)):
+        stream = openai_chat_content(events, UserParser, choice=choice)
+        assert list(stream)[-1].name == json.loads(text)["name"]
+        assert stream.result == User.model_validate_json(text)
+
+
+def test_a_legacy_function_call_reads_as_tool_call_zero() -> None:
+    named = {"function_call": {"name": "User", "arguments": ""}}
+    events = [{"choices": [{"index": 0, "delta": named, "finish_reason": None}]}]
+    for part in pieces(USER):
+        delta = {"function_call": {"arguments": part}}
+        events.append(
+            {"choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
+        )
+    events.append(chat(finish="function_call"))
+    stream = openai_chat_tool_calls(events, {"User": UserParser})
+    assert [s.name for s in list(stream) if s.done] == ["User"]
+    assert [(c.index, c.name, c.arguments) for c in stream.tool_calls] == [
+        (0, "User", User(name="Ada", age=36, category="admin"))
+    ]

@@ -104,12 +104,12 @@ def text_snapshots(
 
 
 def openai_chat_content(
-    stream: Events, parser: type[StreamParser[P, M]], **options: Any
+    stream: Events, parser: type[StreamParser[P, M]], *, choice: int = 0, **options: Any
 ) -> ProviderStream[P, M]:
     """Snapshots of the message content of a Chat Completions stream (JSON mode or a
     `response_format` schema). `finish_reason="length"` raises IncompleteOutputError,
-    a refusal RefusalError."""
-    return ProviderStream(stream, OpenAIChatReader(), parser(**options))
+    a refusal RefusalError. With `n > 1`, `choice` picks the answer followed."""
+    return ProviderStream(stream, OpenAIChatReader(choice), parser(**options))
 
 
 def openai_responses_text(
@@ -139,21 +139,30 @@ def _tool_calls(
 
 @overload
 def openai_chat_tool_calls(
-    stream: Events, parsers: type[StreamParser[P, M]], **options: Any
+    stream: Events,
+    parsers: type[StreamParser[P, M]],
+    *,
+    choice: int = 0,
+    **options: Any,
 ) -> ToolCallStream[P, M]: ...
 @overload
 def openai_chat_tool_calls(
-    stream: Events, parsers: Mapping[str, AnyParser], **options: Any
+    stream: Events, parsers: Mapping[str, AnyParser], *, choice: int = 0, **options: Any
 ) -> ToolCallStream[BaseModel, BaseModel]: ...
 @overload
 def openai_chat_tool_calls(
-    stream: Events, parsers: Iterable[AnyParser], **options: Any
+    stream: Events, parsers: Iterable[AnyParser], *, choice: int = 0, **options: Any
 ) -> ToolCallStream[BaseModel, BaseModel]: ...
 def openai_chat_tool_calls(
-    stream: Events, parsers: type[StreamParser[Any, Any]] | ParserTable, **options: Any
+    stream: Events,
+    parsers: type[StreamParser[Any, Any]] | ParserTable,
+    *,
+    choice: int = 0,
+    **options: Any,
 ) -> ToolCallStream[Any, Any]:
-    """Snapshots of the (parallel) tool calls of a Chat Completions stream."""
-    return _tool_calls(stream, OpenAIChatReader(), parsers, options)
+    """Snapshots of the (parallel) tool calls of a Chat Completions stream, or of its
+    legacy `function_call`. With `n > 1`, `choice` picks the answer followed."""
+    return _tool_calls(stream, OpenAIChatReader(choice), parsers, options)
 
 
 @overload

@@ -105,7 +105,15 @@ class TextReader:
 
 
 class OpenAIChatReader:
-    """Chat Completions chunks: `choices[0].delta` content, refusal and tool calls."""
+    """Chat Completions chunks: one choice's delta content, refusal and tool calls.
+
+    With `n > 1` the choices arrive interleaved, each with its own `index`; a reader
+    follows one of them (`choice`, 0 by default). A legacy `function_call` delta (the
+    `functions=` parameter) reads as tool call 0.
+    """
+
+    def __init__(self, choice: int = 0) -> None:
+        self.choice = choice
 
     def read(self, event: Any) -> list[Piece]:
         kind = field(event, "type")
@@ -120,8 +128,8 @@ class OpenAIChatReader:
             return [Failure(_message(error, "the stream reported an error"), error)]
         pieces: list[Piece] = []
         for choice in field(event, "choices") or ():
-            if (field(choice, "index") or 0) != 0:
-                continue  # with n > 1, the first choice is the answer read
+            if (field(choice, "index") or 0) != self.choice:
+                continue
             delta = field(choice, "delta")
             content = field(delta, "content")
             if content:
@@ -129,7 +137,11 @@ class OpenAIChatReader:
             refusal = field(delta, "refusal")
             if refusal:
                 pieces.append(Refusal(refusal))
-            for call in field(delta, "tool_calls") or ():
+            legacy = field(delta, "function_call")
+            calls = field(delta, "tool_calls") or (
+                [{"function": legacy}] if legacy else ()
+            )
+            for call in calls:
                 index = field(call, "index") or 0
                 function = field(call, "function")
                 call_id, name = field(call, "id"), field(function, "name")
