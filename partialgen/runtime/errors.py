@@ -31,7 +31,21 @@ class PartialgenError(Exception):
 
 
 class IncompleteOutputError(PartialgenError):
-    """The stream ended (or was cut by a `length` finish) before the root object closed."""
+    """The stream ended (or was cut by a `length` finish) before the root object closed.
+
+    `path` is where the text stopped: the value being received, or the slot awaited.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path = (),
+        snapshot: BaseModel | None = None,
+        text: str = "",
+    ) -> None:
+        super().__init__(message, snapshot=snapshot, text=text)
+        self.path = path
 
 
 class RefusalError(PartialgenError):

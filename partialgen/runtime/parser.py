@@ -8,7 +8,12 @@ from typing import Any, ClassVar, Generic, TypeVar
 from pydantic import BaseModel
 
 from .builder import Builder, ItemEvent
-from .errors import IncompleteOutputError, InvalidOutputError, PartialgenError
+from .errors import (
+    IncompleteOutputError,
+    InvalidOutputError,
+    PartialgenError,
+    format_path,
+)
 from .received import Received
 from .specs import Model
 from .tokenizer import Tokenizer
@@ -98,13 +103,16 @@ class StreamParser(Generic[P, M]):
             raise self._error
         result = self._builder.result
         if result is None:
-            started = (
-                "the root object has not closed"
-                if self._tokenizer.started
-                else "no JSON object was received"
-            )
+            path = self._builder.path()
+            if not self._tokenizer.started:
+                started = "no JSON object was received"
+            else:
+                started = "the root object has not closed"
+                if path:
+                    started += f"; the text stopped at {format_path(path)}"
             self._error = IncompleteOutputError(
                 f"the output ended early: {started}",
+                path=path,
                 snapshot=self.snapshot,
                 text=self._received.text(),
             )

@@ -21,6 +21,7 @@ from partialgen import (
     progress,
 )
 from partialgen.runtime import specs as _s
+from partialgen.runtime.errors import Path, format_path
 from pydantic import BaseModel, model_validator
 
 from examples.catalog import Product, Review
@@ -318,6 +319,26 @@ def test_truncated_text_raises_incomplete_with_the_last_snapshot_and_text(
     assert caught.value.snapshot is last
     assert caught.value.text == MEETING[:cut]
     assert parser.text == MEETING[:cut]
+
+
+@pytest.mark.parametrize(
+    ("until", "path"),
+    [
+        ('"email": "j@x', ("users", 0, "email")),  # inside a value
+        ('"email": ', ("users", 0, "email")),  # its key arrived, its value did not
+        ('"twitter": "@j"}, ', ("users", 1)),  # between two items
+        ('"date": "2024-03', ("date",)),
+    ],
+)
+def test_incomplete_says_where_the_text_stopped(until: str, path: Path) -> None:
+    text = MEETING[: MEETING.index(until) + len(until)]
+    parser = MeetingInfoParser()
+    for chunk in fixed_chunks(text, 3):
+        parser.feed(chunk)
+    with pytest.raises(IncompleteOutputError) as caught:
+        parser.close()
+    assert caught.value.path == path
+    assert str(caught.value).endswith(f"stopped at {format_path(path)}")
 
 
 def test_prose_without_json_raises_incomplete_on_close() -> None:

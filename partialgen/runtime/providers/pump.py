@@ -47,7 +47,10 @@ def ended_early(
         if reason in STOP_REASONS:
             why += f": {STOP_REASONS[reason]}"
     return IncompleteOutputError(
-        f"{what}{error.message} ({why})", snapshot=error.snapshot, text=error.text
+        f"{what}{error.message} ({why})",
+        path=error.path,
+        snapshot=error.snapshot,
+        text=error.text,
     )
 
 
