@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import TypedDict
 
 from .documents import format_size, parse_size
 from .report import X
@@ -86,7 +87,13 @@ def compile_copy(into: Path) -> None:
     )
 
 
-def measure(root: Path, model: str, size: int, times: int) -> dict[str, float]:
+class Timing(TypedDict):
+    compiled: bool  # the tree's runtime was the compiled one
+    parser: float  # seconds, best of `times`
+    floor: float
+
+
+def measure(root: Path, model: str, size: int, times: int) -> Timing:
     env = {**os.environ, "PYTHONPATH": str(root)}
     done = subprocess.run(
         [sys.executable, "-c", TIMER, model, str(size), str(times)],
@@ -96,7 +103,7 @@ def measure(root: Path, model: str, size: int, times: int) -> dict[str, float]:
         capture_output=True,
         text=True,
     )
-    result: dict[str, float] = json.loads(done.stdout)
+    result: Timing = json.loads(done.stdout)
     return result
 
 

@@ -4,8 +4,9 @@
 
 Feeds every 4-character chunk of the deterministic document to the generated parser,
 then closes it. Prints the time per kind of chunk (inside a string, at a key or value
-boundary, opening or closing an object), each call timed alone, elementwise minimum of 3
-runs; then the same loop under cProfile, top 25 functions by own time (tottime).
+boundary, opening or closing an object, the root's last one apart), each call timed
+alone, elementwise minimum of 3 runs; then the same loop under cProfile, top 25
+functions by own time (tottime).
 """
 
 from __future__ import annotations
@@ -19,14 +20,19 @@ from time import perf_counter_ns
 from partialgen.runtime.tokenizer import STRING
 
 from .documents import format_size, make_document, parse_size
+from .harness import root_index
 from .peers import subjects
+
+ROOT_CHUNK = "closes the root (validates the document)"
 
 
 def chunk_kind(chunk: str, in_string: bool) -> str:
     if in_string and '"' not in chunk and "\\" not in chunk:
         return "inside a string"
     if "}" in chunk:
-        return "closes an object"
+        return (
+            "closes an object, opens the next" if "{" in chunk else "closes an object"
+        )
     if "{" in chunk:
         return "opens an object"
     return "key or value boundary"
@@ -36,6 +42,7 @@ def by_chunk_kind(model: str, size: int, runs: int = 3) -> dict[str, tuple[int, 
     """Kind of chunk -> (how many, total µs): each feed timed, minimum over `runs`."""
     doc = make_document(model, size)
     parser_cls = subjects()[model].parser
+    root = root_index(doc.text)
     kinds: list[str] = []
     best: list[int] = []
     for run in range(runs):
@@ -43,7 +50,8 @@ def by_chunk_kind(model: str, size: int, runs: int = 3) -> dict[str, tuple[int, 
         tokenizer = parser._tokenizer  # read-only: which state a chunk starts in
         for i, chunk in enumerate(doc.chunks):
             if run == 0:
-                kinds.append(chunk_kind(chunk, tokenizer.state == STRING))
+                kind = chunk_kind(chunk, tokenizer.state == STRING)
+                kinds.append(ROOT_CHUNK if i == root else kind)
             started = perf_counter_ns()
             parser.feed(chunk)
             took = perf_counter_ns() - started

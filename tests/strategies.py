@@ -155,6 +155,17 @@ def categorized_objects() -> st.SearchStrategy[JSONObject]:
     )
 
 
+def digest_objects() -> st.SearchStrategy[JSONObject]:
+    """The hints example: articles hidden until their `Needed()` title completes."""
+    article = _object(
+        {"title": texts(), "url": texts()}, optional={"summary": texts(max_size=20)}
+    )
+    return _object(
+        {"topic": texts(), "articles": st.lists(article, max_size=3)},
+        optional={"source": texts()},
+    )
+
+
 # -- catalog ----------------------------------------------------------------------------
 
 
@@ -321,6 +332,7 @@ OBJECTS: dict[str, Callable[[], st.SearchStrategy[JSONObject]]] = {
     "report": report_objects,
     "categorized": categorized_objects,
     "catalog": catalog_objects,
+    "hints": digest_objects,
 }
 
 # -- formatting -------------------------------------------------------------------------

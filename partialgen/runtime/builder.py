@@ -300,8 +300,8 @@ class Builder:
         if self.str_mode == STREAM and not self.str_parts:
             value = self.str_value = self.str_value + text
             self.str_frame.set_value(value)  # type: ignore[union-attr]
-        else:
-            self.string_piece(text)
+        else:  # a literal's prefix, a recorded or ignored value (pieces are flushed
+            self.string_piece(text)  # at every publish, so none are pending here)
 
     def _choose(self) -> None:
         """Rule 6: commit a literal once its prefix is unique, fail once it is impossible."""

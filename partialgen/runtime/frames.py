@@ -208,13 +208,16 @@ class ModelFrame(Container):
         return obj
 
     def close(self, end: int) -> Any:
-        if self.hidden:  # closed without its needed fields: shown; validation decides
-            self.reveal()
         self.closed = True
         # One shared Completion for every closed object of this model: fewer objects
         # kept alive means shorter garbage-collector passes on large documents.
         self.completion = self.spec.complete
+        # Validated while still hidden: an object closed without its needed fields is
+        # never shown unless its full model accepts it (the error's snapshot leaves it
+        # out, so no snapshot lacks a field typed as always present).
         replacement = self.b.validate_object(self, end)
+        if self.hidden:
+            self.reveal()
         return self.build() if replacement is None else replacement
 
 

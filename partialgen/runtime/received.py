@@ -2,7 +2,8 @@
 
 Appending to a list is O(1); `self.text += chunk` on an attribute would copy the whole
 buffer on every chunk (CPython only optimises `+=` on locals). The offsets index needed
-to slice it is built lazily, so receiving a chunk costs one `list.append`.
+to slice it is built lazily, so receiving a chunk costs one `list.append` and a length
+check.
 
 Every `BLOCK` chunks are joined into one block: a 4-character chunk costs 53 bytes as a
 `str` plus its list slot and offset, which kept 20 times the text's size alive and made
@@ -22,7 +23,7 @@ class Received:
     __slots__ = ("_blocks", "_starts", "_starts_end", "chunks", "compact_at", "drops")
 
     def __init__(self) -> None:
-        # Append-only and never replaced, so `chunks.append` can be bound once.
+        # Never replaced (blocks are joined in place), so `chunks.append` can be bound once.
         self.chunks: list[str] = []
         self._starts: list[int] = []  # offset of each chunk, for the indexed prefix
         self._starts_end = 0  # offset just past the last indexed chunk
@@ -66,8 +67,10 @@ class Received:
         base = starts[first]
         if first == last:
             text = chunks[first][start - base : end - base]
-        else:
-            text = "".join(chunks[first : last + 1])[start - base : end - base]
+        else:  # only the parts of the end blocks inside the slice are copied
+            head = chunks[first][start - base :]
+            tail = chunks[last][: end - starts[last]]
+            text = "".join([head, *chunks[first + 1 : last], tail])
         return self._blank_drops(text, start, end) if self.drops else text
 
     def _blank_drops(self, text: str, start: int, end: int) -> str:

@@ -50,7 +50,7 @@ class PartialModel(BaseModel):
 P = TypeVar("P", bound=PartialModel)
 
 # The slot writers, bound once: calling a descriptor's `__set__` skips the attribute
-# lookup `object.__setattr__` does, a third of a snapshot's construction cost.
+# lookup `object.__setattr__` does: over a quarter of a snapshot's construction cost.
 new_snapshot = object.__new__
 set_values = BaseModel.__dict__["__dict__"].__set__
 set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__

@@ -571,3 +571,17 @@ def test_a_legacy_function_call_reads_as_tool_call_zero() -> None:
     assert [(c.index, c.name, c.arguments) for c in stream.tool_calls] == [
         (0, "User", User(name="Ada", age=36, category="admin"))
     ]
+
+
+def test_a_delta_without_an_index_is_choice_zero_and_a_negative_choice_is_refused() -> (
+    None
+):
+    events: list[dict[str, Any]] = [
+        {"choices": [{"delta": {"content": part}}]} for part in pieces(USER)
+    ]
+    events.append({"choices": [{"delta": {}, "finish_reason": "stop"}]})
+    stream = openai_chat_content(events, UserParser)
+    assert list(stream)[-1].category == "admin"
+    assert stream.result.name == "Ada"
+    with pytest.raises(ValueError, match="got -1"):
+        openai_chat_content(events, UserParser, choice=-1)

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 
-from generated.hints import Digest, DigestParser, PartialArticle
+import pytest
+from partialgen import InvalidOutputError
+
+from generated.hints import Digest, DigestParser, PartialArticle, PartialDigest
 from tests.helpers import fixed_chunks, stream_all
 
 DOC = {
@@ -58,3 +61,15 @@ def test_a_revealed_object_dumps_its_fields_in_declaration_order() -> None:
     assert snapshot.articles
     assert list(snapshot.articles[0].model_dump()) == ["title", "url", "summary"]
     assert repr(snapshot.articles[0]).startswith("PartialArticle(title='Rust 2.0',")
+
+
+def test_an_object_closed_without_its_needed_field_is_never_shown() -> None:
+    """Found by the property tests: the error's snapshot held an article lacking the
+    title typed as always present."""
+    parser = DigestParser()
+    with pytest.raises(InvalidOutputError) as caught:
+        parser.feed('{"topic": "t", "articles": [{"summary": "s"}]')
+    assert caught.value.path[:3] == ("articles", 0, "title")
+    snapshot = caught.value.snapshot
+    assert isinstance(snapshot, PartialDigest)
+    assert snapshot.articles == []

@@ -120,6 +120,7 @@ from generated.catalog import (
 from generated.categorized import PartialUser as PartialCategorizedUser
 from generated.categorized import User as CategorizedUser
 from generated.categorized import UserParser as CategorizedUserParser
+from generated.hints import Digest, DigestParser, PartialDigest
 from generated.meeting import MeetingInfo, MeetingInfoParser, PartialMeetingInfo
 from generated.meeting import PartialUser as PartialMeetingUser
 from generated.profile import PartialUserProfile, UserProfile, UserProfileParser
@@ -152,6 +153,7 @@ CASES = [
     Case("report", ReportParser, PartialReport, Report),
     Case("categorized", CategorizedUserParser, PartialCategorizedUser, CategorizedUser),
     Case("catalog", CatalogParser, PartialCatalog, Catalog),
+    Case("hints", DigestParser, PartialDigest, Digest),
 ]
 
 each_case = pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -806,7 +808,7 @@ FOUND = {
 @pytest.mark.parametrize("text", FOUND.values(), ids=FOUND.keys())
 @pytest.mark.parametrize("char_by_char", [False, True], ids=["whole", "char-by-char"])
 def test_found_examples(text: str, char_by_char: bool) -> None:
-    case = CASES[-1]
+    case = next(c for c in CASES if c.name == "catalog")
     chunks = fixed_chunks(text, 1) if char_by_char else [text]
     check_agrees_with_pydantic(case, text, chunks)
 

@@ -99,3 +99,18 @@ def test_tiny_chunks_do_not_keep_a_str_object_each() -> None:
         tracemalloc.stop()
     assert parser.close().location == "x" * 200_000
     assert kept < 6 * len(text)  # the snapshot's string, the blocks, the frames
+
+
+def test_a_slice_across_two_big_blocks_copies_only_what_it_returns() -> None:
+    received = Received()
+    for i in range(2 * BLOCK):
+        receive(received, chr(ord("a") + i % 26) * 65_536)  # two blocks of 16 MB
+    boundary = BLOCK * 65_536
+    tracemalloc.start()
+    try:
+        piece = received.slice(boundary - 3, boundary + 3)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert piece == "vvvwww"
+    assert peak < 65_536  # not the 32 MB of the two blocks

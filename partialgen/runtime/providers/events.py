@@ -113,6 +113,8 @@ class OpenAIChatReader:
     """
 
     def __init__(self, choice: int = 0) -> None:
+        if choice < 0:
+            raise ValueError(f"choice is a choice's index, 0 or more; got {choice}")
         self.choice = choice
 
     def read(self, event: Any) -> list[Piece]:
