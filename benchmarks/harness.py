@@ -158,12 +158,12 @@ def gc_passes(
     """One traced run that records every collector pass as (generation, start, ns).
 
     A separate run, because the callback runs at every collection and would add to the
-    measured calls; `gc.collect()` before each run makes the schedule repeat, so the
-    calls found here are the same ones in the measured runs. Also returns how many
-    objects the collector tracks once the run is over (while its result is alive).
+    measured calls. Which calls it finds is only true of this run (see
+    `_worst_without_gc`). Also returns how many objects the collector tracks once the
+    run is over (while its result is alive).
     """
-    # Preallocated: the callback must not leave new tracked objects behind, or the
-    # collector's schedule would shift from the measured runs'.
+    # Preallocated: the callback must not leave new tracked objects behind, which would
+    # move this run's collections away from where the measured runs had theirs.
     limit = len(chunks) + 1000
     gens, starts, took = [0] * limit, [0] * limit, [0] * limit
     count = [0, 0]  # passes recorded; the current pass's start
@@ -448,8 +448,8 @@ def measure(impl: Impl, subject: Subject, doc: Document, config: Config) -> Cell
     runs = choose_runs(projected, config)
     # Per-call times: the elementwise minimum over up to 3 instrumented runs, which
     # drops OS preemption (this machine may be shared) but keeps what recurs in every
-    # run, garbage-collector pauses included (gc.collect() before each run makes the
-    # collector's schedule repeat).
+    # run, garbage-collector pauses mostly included (gc.collect() before each run starts
+    # the collector's counts afresh, so its passes tend to fall on the same calls).
     traced = [traced_run(impl, subject, chunks, text) for _ in range(min(3, runs))]
     traces = [trace for trace, _ in traced]
     if runs == 1 and not cell.cpu_times_s:  # too slow to repeat: the traced run counts

@@ -60,8 +60,8 @@ def _gc_note(cell: Cell) -> str:
     )
     return (
         f". Collector passes in the run: {passes or 'none'}; "
-        f"{cell.gc_tracked_after:,} objects tracked after it. Worst call during which "
-        f"the collector did not run: {fmt_us(cell.max_excl_root_gc_us)}"
+        f"{cell.gc_tracked_after:,} objects tracked after it. Worst call with a "
+        f"sample free of collector passes: {fmt_us(cell.max_excl_root_gc_us)}"
     )
 
 
