@@ -71,9 +71,12 @@ def _kind_of(token: str) -> int:
 class Builder:
     """The tokenizer's sink: keeps the frame stack and publishes snapshots."""
 
-    def __init__(self, root: Model, received: Received) -> None:
+    def __init__(
+        self, root: Model, received: Received, keep_items: bool = True
+    ) -> None:
         self.root = root
         self.received = received
+        self.keep_items = keep_items
         self.stack: list[Frame] = []
         self.dirty = -1  # deepest stack index changed since the last publish
         self.hidden_at: int | None = (
@@ -204,7 +207,7 @@ class Builder:
             return union.to_partial(full) if union is not None else None
         if frame.depth == 0:
             self.result = full
-        else:
+        elif self.keep_items:
             parent = self.stack[frame.depth - 1]
             if isinstance(parent, ListFrame):
                 self.items.append(ItemEvent(parent.item_path(), full))

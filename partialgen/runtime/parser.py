@@ -36,15 +36,21 @@ class StreamParser(Generic[P, M]):
     spec: ClassVar[Model]
 
     def __init__(
-        self, *, max_depth: int = DEFAULT_MAX_DEPTH, lenient: bool = False
+        self,
+        *,
+        max_depth: int = DEFAULT_MAX_DEPTH,
+        lenient: bool = False,
+        keep_items: bool = True,
     ) -> None:
         """`max_depth` bounds nesting (DepthLimitError past it). `lenient=True` accepts
         `//` and `/* */` comments and trailing commas, which strict JSON (the default,
-        and pydantic) rejects; they are left out of the text that is validated."""
+        and pydantic) rejects; they are left out of the text that is validated.
+        `keep_items=False` validates completed list items as always but does not keep
+        them for `take_items`: a consumer that never takes them saves the memory."""
         self._received = Received()
         self._chunks = self._received.chunks
         self._receive = self._chunks.append
-        self._builder = Builder(self.spec, self._received)
+        self._builder = Builder(self.spec, self._received, keep_items)
         drops = self._received.drops if lenient else None
         self._tokenizer = Tokenizer(self._builder, max_depth, drops)
         # Bound once: `feed` runs for every chunk, and these are its whole path.
@@ -119,9 +125,16 @@ class StreamParser(Generic[P, M]):
             raise self._error
         return result  # type: ignore[return-value]
 
+    def _kept_items(self) -> list[ItemEvent]:
+        if not self._builder.keep_items:
+            raise ValueError(
+                f"{type(self).__name__}(keep_items=False) does not keep completed items"
+            )
+        return self._builder.items
+
     def take_items(self, cls: type[T]) -> list[T]:
         """Completed, validated list items of model `cls` not taken yet, in order."""
-        taken = [e.item for e in self._builder.items if isinstance(e.item, cls)]
+        taken = [e.item for e in self._kept_items() if isinstance(e.item, cls)]
         if taken:
             self._builder.items = [
                 e for e in self._builder.items if not isinstance(e.item, cls)
@@ -130,7 +143,7 @@ class StreamParser(Generic[P, M]):
 
     def take_item_events(self) -> list[ItemEvent]:
         """Every completed list item not taken yet, with its path, in order."""
-        events, self._builder.items = self._builder.items, []
+        events, self._builder.items = self._kept_items(), []
         return events
 
     @classmethod

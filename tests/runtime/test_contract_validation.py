@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from typing import ClassVar
 
 import pytest
@@ -218,6 +219,40 @@ def test_take_items_filters_by_model() -> None:
     assert [p.name for p in parser.take_items(Product)] == ["N"]
     assert parser.take_items(Review) == []
     assert len(parser.take_item_events()) == 2  # the two categories, still untaken
+
+
+USER_JSON = '{"name": "Ada", "email": "ada@example.com", "twitter": "@ada"}, '
+
+
+def _memory_after_feeding(text: str, keep_items: bool) -> int:
+    """Bytes a parser holds once it has received `text` (tracemalloc)."""
+    tracemalloc.start()
+    try:
+        parser = MeetingInfoParser(keep_items=keep_items)
+        for chunk in fixed_chunks(text, 16):
+            parser.feed(chunk)
+        return tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+
+
+def test_without_kept_items_items_still_validate_but_none_are_kept() -> None:
+    """`keep_items=False`: a consumer that never takes items does not pay for them."""
+    parser = MeetingInfoParser(keep_items=False)
+    for chunk in fixed_chunks(MEETING, 7):
+        parser.feed(chunk)
+    assert parser.close() == MeetingInfo.model_validate_json(MEETING)
+    with pytest.raises(ValueError, match="keep_items=False"):
+        parser.take_items(User)
+    with pytest.raises(ValueError, match="keep_items=False"):
+        parser.take_item_events()
+    many = MEETING.replace('"users": [', '"users": [' + USER_JSON * 300)
+    kept = {keep: _memory_after_feeding(many, keep) for keep in (True, False)}
+    assert kept[True] - kept[False] > 300 * 400  # a kept item costs over 400 bytes
+    bad = MeetingInfoParser(keep_items=False)
+    with pytest.raises(InvalidOutputError) as caught:  # rule 12 holds all the same
+        bad.feed('{"users": [{"name": "A"}')
+    assert caught.value.path[:2] == ("users", 0)
 
 
 def test_invalid_nested_object_fails_at_its_closing_brace_with_its_path() -> None:
