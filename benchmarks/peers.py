@@ -31,6 +31,7 @@ import gc
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from time import perf_counter_ns, thread_time_ns
 from typing import Any, Literal, cast
 
@@ -251,10 +252,13 @@ def run_pydantic(subject: Subject, chunks: list[str], text: str) -> Any:
     return subject.model.model_validate_json(buf)
 
 
-def trace_pydantic(subject: Subject, chunks: list[str], text: str) -> Trace:
+def _trace_reparse(
+    subject: Subject, chunks: list[str], parse: Callable[[str], Any]
+) -> Trace:
+    """Time `parse(accumulated text)` per chunk; a ValidationError keeps the previous
+    snapshot and counts as rejected. `buf` stays a local, so `+=` appends in place."""
     ns = perf_counter_ns
     started = ns()
-    validate = subject.mirror_adapter.validate_json
     times = [0] * len(chunks)
     prev: Any = None
     snapshots = rejected = 0
@@ -264,7 +268,7 @@ def trace_pydantic(subject: Subject, chunks: list[str], text: str) -> Trace:
         t0 = ns()
         buf += chunk
         try:
-            snap = validate(buf, experimental_allow_partial=PARTIAL)
+            snap = parse(buf)
         except ValidationError:
             snap = prev
             rejected += 1
@@ -283,6 +287,13 @@ def trace_pydantic(subject: Subject, chunks: list[str], text: str) -> Trace:
     )
 
 
+def trace_pydantic(subject: Subject, chunks: list[str], text: str) -> Trace:
+    parse = partial(
+        subject.mirror_adapter.validate_json, experimental_allow_partial=PARTIAL
+    )
+    return _trace_reparse(subject, chunks, parse)
+
+
 # jiter --------------------------------------------------------------------------------
 
 
@@ -295,29 +306,8 @@ def run_jiter(subject: Subject, chunks: list[str], text: str) -> Any:
 
 
 def trace_jiter(subject: Subject, chunks: list[str], text: str) -> Trace:
-    ns = perf_counter_ns
-    started = ns()
-    times = [0] * len(chunks)
-    prev: Any = None
-    snapshots = 0
-    buf = ""
-    cpu_first = 0
-    for i, chunk in enumerate(chunks):
-        t0 = ns()
-        buf += chunk
-        snap = from_json(buf.encode(), partial_mode=PARTIAL)
-        times[i] = ns() - t0
-        if i == 0:
-            cpu_first = thread_time_ns()
-        if snap is not prev:
-            snapshots += 1
-            prev = snap
-    cpu_rest = thread_time_ns() - cpu_first
-    t0 = ns()
-    final = _close(subject, buf)
-    ended = ns()
-    return Trace(
-        times, ended - t0, ended - started, snapshots, final, prev, 0, cpu_rest
+    return _trace_reparse(
+        subject, chunks, lambda buf: from_json(buf.encode(), partial_mode=PARTIAL)
     )
 
 

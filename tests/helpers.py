@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 from partialgen import StreamParser
@@ -11,6 +12,15 @@ from pydantic import BaseModel
 
 P = TypeVar("P", bound=BaseModel)
 M = TypeVar("M", bound=BaseModel)
+
+
+# The recorded answer `partialgen demo` replays: a realistic MeetingInfo document.
+DEMO_MEETING = (
+    Path(__file__).resolve().parents[1]
+    / "partialgen"
+    / "demo"
+    / "meeting_response.json"
+).read_text(encoding="utf-8")
 
 
 def fixed_chunks(text: str, size: int) -> list[str]:

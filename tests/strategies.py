@@ -402,20 +402,9 @@ def _encode(value: Any, rnd: random.Random, rate: float) -> str:
 
     if isinstance(value, str):
         return _encode_string(value, rnd, rate)
-    if isinstance(value, Pairs):
-        entries = [
-            ws()
-            + _encode_string(k, rnd, rate)
-            + ws()
-            + ":"
-            + ws()
-            + _encode(v, rnd, rate)
-            + ws()
-            for k, v in value
-        ]
-        return "{" + ",".join(entries) + "}"
-    if isinstance(value, dict):
-        if not value:
+    if isinstance(value, Pairs | dict):
+        pairs = value.items() if isinstance(value, dict) else value
+        if not pairs:
             return "{" + ws() + "}"
         entries = [
             ws()
@@ -425,7 +414,7 @@ def _encode(value: Any, rnd: random.Random, rate: float) -> str:
             + ws()
             + _encode(v, rnd, rate)
             + ws()
-            for k, v in value.items()
+            for k, v in pairs
         ]
         return "{" + ",".join(entries) + "}"
     if isinstance(value, list):

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
-import sys
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.mypy_strict import run_mypy_strict
 
 ROOT = Path(__file__).resolve().parents[1]
 TYPING = ROOT / "tests" / "typing"
@@ -46,26 +46,10 @@ class MypyRun:
 def mypy_run(tmp_path_factory: pytest.TempPathFactory) -> MypyRun:
     """One mypy run over both files (mypy is slow to start); a private cache dir."""
     cache = tmp_path_factory.mktemp("mypy_cache")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--cache-dir",
-            str(cache),
-            "--hide-error-context",
-            "--no-pretty",
-            "--no-error-summary",
-            "--show-error-codes",
-            str(ACCEPT.relative_to(ROOT)),
-            str(REJECT.relative_to(ROOT)),
-        ],
+    result = run_mypy_strict(
+        [str(ACCEPT.relative_to(ROOT)), str(REJECT.relative_to(ROOT))],
         cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
+        cache=cache,
     )
     output = result.stdout + result.stderr
     errors = []
@@ -80,8 +64,6 @@ def mypy_run(tmp_path_factory: pytest.TempPathFactory) -> MypyRun:
                     match["message"],
                 )
             )
-    # mypy exits 1 for type errors; anything else (2: crash or bad usage) is not a result.
-    assert result.returncode in (0, 1), output
     return MypyRun(tuple(errors), output, result.returncode)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import random
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +19,7 @@ from pydantic import BaseModel
 
 from generated.catalog import Catalog, CatalogParser
 from generated.meeting import MeetingInfo, MeetingInfoParser
-from tests.helpers import fixed_chunks, split_at, stream_all
+from tests.helpers import DEMO_MEETING, fixed_chunks, split_at, stream_all
 from tests.static_types import check_snapshot_types
 
 CATALOG = r"""{
@@ -81,12 +80,7 @@ PRODUCT = (
     '"featured": null, "metadata": {"n": 1}}'
 )
 
-MEETING = (
-    Path(__file__).resolve().parents[2]
-    / "partialgen"
-    / "demo"
-    / "meeting_response.json"
-).read_text(encoding="utf-8")
+MEETING = DEMO_MEETING
 
 DOCS: dict[str, tuple[type[StreamParser[Any, Any]], type[BaseModel], str]] = {
     "product": (CatalogParser, Catalog, PRODUCT),

@@ -12,7 +12,6 @@ import gc
 import json
 import tracemalloc
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,7 +29,7 @@ from generated.categorized import User, UserParser
 from generated.meeting import MeetingInfo, MeetingInfoParser
 from generated.profile import UserProfile, UserProfileParser
 from generated.report import Report, ReportParser
-from tests.helpers import fixed_chunks
+from tests.helpers import DEMO_MEETING, fixed_chunks
 from tests.runtime.robustness_support import (
     extends,
     generated_kinds,
@@ -399,12 +398,7 @@ def test_every_token_kind_in_every_field_kind_agrees_with_pydantic(field: str) -
 
 # -- truncation at every offset ---------------------------------------------------------------
 
-MEETING = (
-    Path(__file__).resolve().parents[2]
-    / "partialgen"
-    / "demo"
-    / "meeting_response.json"
-).read_text(encoding="utf-8")
+MEETING = DEMO_MEETING
 PROFILE = (
     '{"name": "Zo\\u00eb", "bio": "Line\\none \\"quoted\\" \\ud83d\\ude00",'
     ' "interests": ["a", "", "c\\\\d"]}'

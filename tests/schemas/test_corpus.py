@@ -34,13 +34,13 @@ from pydantic import BaseModel, ValidationError
 
 from tests.generator.support import subprocess_env
 from tests.helpers import fixed_chunks, split_at, stream_all
+from tests.mypy_strict import run_mypy_strict
 from tests.runtime.test_contract_monotonic import extends
 from tests.static_types import check_snapshot_types
 
 HERE = Path(__file__).resolve().parent
 PACKAGE = "schema_corpus"  # the generated modules are imported as schema_corpus.<name>
 GENERATE_TIMEOUT = 180
-MYPY_TIMEOUT = 300
 
 
 @dataclass(frozen=True)
@@ -261,30 +261,9 @@ def test_mypy_strict_accepts_every_generated_module(
     )
     assert generated, "nothing was generated"
     cache = mypy_cache_dir(request, tmp_path_factory)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--cache-dir",
-            str(cache),
-            "--hide-error-context",
-            "--no-pretty",
-            "--no-error-summary",
-            "--show-error-codes",
-            PACKAGE,
-        ],
-        cwd=corpus.root,
-        env=subprocess_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=MYPY_TIMEOUT,
+    result = run_mypy_strict(
+        [PACKAGE], cwd=corpus.root, cache=cache, env=subprocess_env()
     )
-    output = result.stdout + result.stderr
-    # mypy exits 1 for type errors; anything else (2: crash or bad usage) is not a result.
-    assert result.returncode in (0, 1), output
     ours = [
         line
         for line in result.stdout.splitlines()
