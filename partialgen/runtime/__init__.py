@@ -5,6 +5,18 @@ Depends on pydantic and jiter only; nothing from the generator half.
 
 from . import specs
 from .builder import ItemEvent
+from .client import (
+    AnthropicMode,
+    AsyncPartialClient,
+    AsyncPartialStream,
+    Attempt,
+    OpenAIMode,
+    PartialClient,
+    PartialStream,
+    RetriesExhaustedError,
+    from_anthropic,
+    from_openai,
+)
 from .errors import (
     DepthLimitError,
     ImpossiblePrefixError,
@@ -19,6 +31,7 @@ from .providers import (
     ProviderError,
     ProviderStream,
     ServerSentEvent,
+    TokenUsage,
     ToolCall,
     ToolCallSnapshot,
     ToolCallStream,
@@ -38,6 +51,7 @@ from .providers import (
 from .requests import (
     NotStrictWarning,
     StrictSchemaError,
+    anthropic_output_format,
     anthropic_tool,
     openai_response_format,
     openai_responses_format,
@@ -57,7 +71,11 @@ from .snapshot import (
 )
 
 __all__ = [
+    "AnthropicMode",
+    "AsyncPartialClient",
+    "AsyncPartialStream",
     "AsyncSnapshotStream",
+    "Attempt",
     "Completion",
     "DepthLimitError",
     "ImpossiblePrefixError",
@@ -66,19 +84,25 @@ __all__ = [
     "ItemEvent",
     "MalformedJSONError",
     "NotStrictWarning",
+    "OpenAIMode",
+    "PartialClient",
     "PartialModel",
+    "PartialStream",
     "PartialgenError",
     "ProviderError",
     "ProviderStream",
     "RefusalError",
+    "RetriesExhaustedError",
     "ServerSentEvent",
     "SnapshotStream",
     "StreamParser",
     "StrictSchemaError",
+    "TokenUsage",
     "ToolCall",
     "ToolCallSnapshot",
     "ToolCallStream",
     "UnknownToolError",
+    "anthropic_output_format",
     "anthropic_text",
     "anthropic_tool",
     "anthropic_tool_uses",
@@ -87,6 +111,8 @@ __all__ = [
     "complete_items",
     "completed_fields",
     "completion",
+    "from_anthropic",
+    "from_openai",
     "is_complete",
     "openai_chat_content",
     "openai_chat_tool_calls",

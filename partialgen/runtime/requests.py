@@ -25,12 +25,13 @@ import copy
 import inspect
 import re
 import warnings
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import BaseModel
 
 if TYPE_CHECKING:  # the SDKs' TypedDicts, so results pass their type checks as they are
-    from anthropic.types import ToolParam
+    from anthropic.types import JSONOutputFormatParam, ToolParam
     from openai.types.chat import ChatCompletionFunctionToolParam
     from openai.types.responses import (
         FunctionToolParam,
@@ -84,17 +85,52 @@ class NotStrictWarning(UserWarning):
     """The schema was sent without strict mode; the message names what prevents it."""
 
 
+# The key that wraps a list where the provider needs an object.
+ITEMS_KEY = "items"
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """What a request asks the model to write: a JSON Schema, its name and description."""
+
+    name: str
+    schema: dict[str, Any]
+    description: str | None
+    model: type[BaseModel]  # the model whose instances the answer holds
+
+    @classmethod
+    def of(cls, model: type[BaseModel]) -> Subject:
+        doc = inspect.cleandoc(model.__doc__) if model.__doc__ else None
+        return cls(model.__name__, model.model_json_schema(), doc, model)
+
+    @classmethod
+    def items_of(cls, model: type[BaseModel], key: str = ITEMS_KEY) -> Subject:
+        """A list of `model`s, wrapped in an object (strict mode and tools need one)."""
+        item = model.model_json_schema()
+        defs = item.pop("$defs", None)
+        schema: dict[str, Any] = {
+            "type": "object",
+            "properties": {key: {"type": "array", "items": item}},
+            "required": [key],
+            "additionalProperties": False,
+        }
+        if defs:
+            schema["$defs"] = defs
+        name = f"{model.__name__}List"[:64]
+        return cls(name, schema, f"A list of {model.__name__} objects.", model)
+
+
 def strict_schema_problems(model: type[BaseModel]) -> list[str]:
     """What keeps `model`'s schema out of OpenAI's strict mode ([] when it fits)."""
     problems: list[str] = []
-    _Strict(model, problems).schema()
+    _Strict(Subject.of(model), problems).schema()
     return problems
 
 
 def strict_json_schema(model: type[BaseModel]) -> dict[str, Any]:
     """`model`'s JSON Schema in the form strict mode accepts; StrictSchemaError if none."""
     problems: list[str] = []
-    schema = _Strict(model, problems).schema()
+    schema = _Strict(Subject.of(model), problems).schema()
     if problems:
         raise StrictSchemaError(model, problems)
     return schema
@@ -108,10 +144,16 @@ def openai_response_format(
     strict: bool | None = None,
 ) -> ResponseFormatJSONSchema:
     """Chat Completions `response_format`: the answer's content is `model`'s JSON."""
-    schema, is_strict = _schema(model, strict)
-    spec: dict[str, Any] = {"name": _name(model, name), "schema": schema}
+    return response_format_for(Subject.of(model), name, description, strict)
+
+
+def response_format_for(
+    subject: Subject, name: str | None, description: str | None, strict: bool | None
+) -> ResponseFormatJSONSchema:
+    schema, is_strict = _schema(subject, strict)
+    spec: dict[str, Any] = {"name": _name(subject, name), "schema": schema}
     spec["strict"] = is_strict
-    _describe(spec, model, description)
+    _describe(spec, subject, description)
     return cast(
         "ResponseFormatJSONSchema", {"type": "json_schema", "json_schema": spec}
     )
@@ -125,10 +167,16 @@ def openai_tool(
     strict: bool | None = None,
 ) -> ChatCompletionFunctionToolParam:
     """A Chat Completions function tool whose arguments are `model`'s JSON."""
-    schema, is_strict = _schema(model, strict)
-    function: dict[str, Any] = {"name": _name(model, name), "parameters": schema}
+    return tool_for(Subject.of(model), name, description, strict)
+
+
+def tool_for(
+    subject: Subject, name: str | None, description: str | None, strict: bool | None
+) -> ChatCompletionFunctionToolParam:
+    schema, is_strict = _schema(subject, strict)
+    function: dict[str, Any] = {"name": _name(subject, name), "parameters": schema}
     function["strict"] = is_strict
-    _describe(function, model, description)
+    _describe(function, subject, description)
     return cast(
         "ChatCompletionFunctionToolParam", {"type": "function", "function": function}
     )
@@ -142,10 +190,16 @@ def openai_responses_format(
     strict: bool | None = None,
 ) -> ResponseFormatTextJSONSchemaConfigParam:
     """Responses API `text={"format": ...}`: the output text is `model`'s JSON."""
-    schema, is_strict = _schema(model, strict)
-    spec: dict[str, Any] = {"type": "json_schema", "name": _name(model, name)}
+    return responses_format_for(Subject.of(model), name, description, strict)
+
+
+def responses_format_for(
+    subject: Subject, name: str | None, description: str | None, strict: bool | None
+) -> ResponseFormatTextJSONSchemaConfigParam:
+    schema, is_strict = _schema(subject, strict)
+    spec: dict[str, Any] = {"type": "json_schema", "name": _name(subject, name)}
     spec.update(schema=schema, strict=is_strict)
-    _describe(spec, model, description)
+    _describe(spec, subject, description)
     return cast("ResponseFormatTextJSONSchemaConfigParam", spec)
 
 
@@ -157,10 +211,16 @@ def openai_responses_tool(
     strict: bool | None = None,
 ) -> FunctionToolParam:
     """A Responses API function tool whose arguments are `model`'s JSON."""
-    schema, is_strict = _schema(model, strict)
-    tool: dict[str, Any] = {"type": "function", "name": _name(model, name)}
+    return responses_tool_for(Subject.of(model), name, description, strict)
+
+
+def responses_tool_for(
+    subject: Subject, name: str | None, description: str | None, strict: bool | None
+) -> FunctionToolParam:
+    schema, is_strict = _schema(subject, strict)
+    tool: dict[str, Any] = {"type": "function", "name": _name(subject, name)}
     tool.update(parameters=schema, strict=is_strict)
-    _describe(tool, model, description)
+    _describe(tool, subject, description)
     return cast("FunctionToolParam", tool)
 
 
@@ -173,36 +233,55 @@ def anthropic_tool(
 ) -> ToolParam:
     """An Anthropic tool whose input is `model`'s JSON. `strict=True` asks for strict
     tool use, which takes the same schema subset as OpenAI's strict mode."""
-    schema = strict_json_schema(model) if strict else model.model_json_schema()
-    tool: dict[str, Any] = {"name": _name(model, name), "input_schema": schema}
-    _describe(tool, model, description)
+    return anthropic_tool_for(Subject.of(model), name, description, strict)
+
+
+def anthropic_tool_for(
+    subject: Subject, name: str | None, description: str | None, strict: bool
+) -> ToolParam:
+    schema = _schema(subject, True)[0] if strict else subject.schema
+    tool: dict[str, Any] = {"name": _name(subject, name), "input_schema": schema}
+    _describe(tool, subject, description)
     if strict:
         tool["strict"] = True
     return cast("ToolParam", tool)
 
 
-def _schema(model: type[BaseModel], strict: bool | None) -> tuple[dict[str, Any], bool]:
+def anthropic_output_format(
+    model: type[BaseModel], *, strict: bool | None = None
+) -> JSONOutputFormatParam:
+    """Anthropic structured outputs, `output_config={"format": ...}`: the answer's text is
+    `model`'s JSON. Its schema subset is strict mode's; `strict` as for OpenAI."""
+    return output_format_for(Subject.of(model), strict)
+
+
+def output_format_for(subject: Subject, strict: bool | None) -> JSONOutputFormatParam:
+    schema = _schema(subject, strict)[0]
+    return cast("JSONOutputFormatParam", {"type": "json_schema", "schema": schema})
+
+
+def _schema(subject: Subject, strict: bool | None) -> tuple[dict[str, Any], bool]:
     if strict is False:
-        return model.model_json_schema(), False
+        return copy.deepcopy(subject.schema), False
     problems: list[str] = []
-    schema = _Strict(model, problems).schema()
+    schema = _Strict(subject, problems).schema()
     if not problems:
         return schema, True
     if strict:
-        raise StrictSchemaError(model, problems)
+        raise StrictSchemaError(subject.model, problems)
     warnings.warn(
         NotStrictWarning(
-            f"{model.__name__} is sent without OpenAI strict mode, because of:\n"
+            f"{subject.name} is sent without OpenAI strict mode, because of:\n"
             + "".join(f"  - {p}\n" for p in problems)
             + "Pass strict=False to say that is intended."
         ),
-        stacklevel=3,
+        stacklevel=4,
     )
-    return model.model_json_schema(), False
+    return copy.deepcopy(subject.schema), False
 
 
-def _name(model: type[BaseModel], name: str | None) -> str:
-    name = model.__name__ if name is None else name
+def _name(subject: Subject, name: str | None) -> str:
+    name = subject.name if name is None else name
     if not _NAME.fullmatch(name):
         raise ValueError(
             f"{name!r} cannot name a schema or tool: use 1-64 letters, digits, _ or -"
@@ -210,11 +289,9 @@ def _name(model: type[BaseModel], name: str | None) -> str:
     return name
 
 
-def _describe(
-    spec: dict[str, Any], model: type[BaseModel], description: str | None
-) -> None:
-    if description is None and model.__doc__:
-        description = inspect.cleandoc(model.__doc__)
+def _describe(spec: dict[str, Any], subject: Subject, description: str | None) -> None:
+    if description is None:
+        description = subject.description
     if description:
         spec["description"] = description
 
@@ -222,9 +299,9 @@ def _describe(
 class _Strict:
     """Rewrites pydantic's schema into strict mode's subset, noting what cannot fit."""
 
-    def __init__(self, model: type[BaseModel], problems: list[str]) -> None:
-        self._root = model.model_json_schema()
-        self._name = model.__name__
+    def __init__(self, subject: Subject, problems: list[str]) -> None:
+        self._root = copy.deepcopy(subject.schema)
+        self._name = subject.name
         self._defs: dict[str, Any] = self._root.get("$defs", {})
         self._problems = problems
         self._inlining: set[str] = set()

@@ -43,6 +43,7 @@ from .events import (
     OpenAIResponsesReader,
     Reader,
     TextReader,
+    TokenUsage,
 )
 from .pump import Events
 from .sse import (
@@ -76,6 +77,7 @@ __all__ = [
     "ProviderStream",
     "SSEDecoder",
     "ServerSentEvent",
+    "TokenUsage",
     "ToolCall",
     "ToolCallSnapshot",
     "ToolCallStream",

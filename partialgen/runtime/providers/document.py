@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from ..errors import IncompleteOutputError, RefusalError
 from ..parser import StreamParser
-from .events import CallStart, Outcome, Piece, Reader, Text
+from .events import CallStart, Outcome, Piece, Reader, Text, TokenUsage
 from .pump import Events, Pump, ended_early
 
 P = TypeVar("P", bound=BaseModel)
@@ -94,6 +94,16 @@ class ProviderStream(Pump[P], Generic[P, M]):
     def finish_reason(self) -> str | None:
         """Why the provider stopped (`stop`, `length`, `end_turn`, ...), once known."""
         return self._document.finish_reason
+
+    @property
+    def reasoning(self) -> str:
+        """Reasoning the provider streamed beside the answer ("" when none)."""
+        return self._document.reasoning()
+
+    @property
+    def usage(self) -> TokenUsage:
+        """Tokens used, as far as the provider reported them so far."""
+        return self._document.usage
 
     @property
     def result(self) -> M:

@@ -73,6 +73,47 @@ class Finish:
 
 
 @dataclass(frozen=True, slots=True)
+class Reasoning:
+    """Reasoning the model streams beside its answer (thinking, a reasoning summary);
+    never part of the parsed JSON."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Token counts the provider reported so far (None: not in this event)."""
+
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TokenUsage:
+    """Tokens an answer cost: what the prompt took and what the model wrote."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+    def __add__(self, other: TokenUsage) -> TokenUsage:
+        return TokenUsage(
+            self.input_tokens + other.input_tokens,
+            self.output_tokens + other.output_tokens,
+        )
+
+    def updated(self, report: Usage) -> TokenUsage:
+        """Providers report running totals: the latest count of each kind wins."""
+        return TokenUsage(
+            self.input_tokens if report.input_tokens is None else report.input_tokens,
+            (
+                self.output_tokens
+                if report.output_tokens is None
+                else report.output_tokens
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Failure:
     """The provider reported an error inside the stream."""
 
@@ -80,11 +121,32 @@ class Failure:
     payload: object
 
 
-Piece = Text | CallStart | CallText | CallEnd | Refusal | Finish | Failure
+Piece = (
+    Text
+    | CallStart
+    | CallText
+    | CallEnd
+    | Refusal
+    | Reasoning
+    | Usage
+    | Finish
+    | Failure
+)
 
 
 class Reader(Protocol):
     def read(self, event: Any) -> list[Piece]: ...
+
+
+def _count(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _usage(usage: object, input_name: str, output_name: str) -> list[Piece]:
+    """A Usage piece from a provider's usage object, if it has one."""
+    if usage is None:
+        return []
+    return [Usage(_count(field(usage, input_name)), _count(field(usage, output_name)))]
 
 
 def _message(error: object, default: str) -> str:
@@ -128,11 +190,17 @@ class OpenAIChatReader:
         error = field(event, "error")
         if error is not None:
             return [Failure(_message(error, "the stream reported an error"), error)]
-        pieces: list[Piece] = []
+        # The last chunk carries the usage when `stream_options.include_usage` is set.
+        pieces = _usage(field(event, "usage"), "prompt_tokens", "completion_tokens")
         for choice in field(event, "choices") or ():
             if (field(choice, "index") or 0) != self.choice:
                 continue
             delta = field(choice, "delta")
+            # OpenAI-compatible servers (vLLM, DeepSeek, OpenRouter) stream reasoning
+            # under one of these names.
+            thought = field(delta, "reasoning_content") or field(delta, "reasoning")
+            if isinstance(thought, str) and thought:
+                pieces.append(Reasoning(thought))
             content = field(delta, "content")
             if content:
                 pieces.append(Text(content))
@@ -156,6 +224,12 @@ class OpenAIChatReader:
             if reason:
                 pieces.append(Finish(reason))
         return pieces
+
+
+# A reasoning summary (OpenAI models) or the reasoning text itself (open models).
+_RESPONSES_REASONING = frozenset(
+    {"response.reasoning_summary_text.delta", "response.reasoning_text.delta"}
+)
 
 
 class OpenAIResponsesReader:
@@ -183,11 +257,18 @@ class OpenAIResponsesReader:
             if field(item, "arguments"):
                 pieces.append(CallText(index, field(item, "arguments")))
             return pieces
+        if kind in _RESPONSES_REASONING:
+            delta = field(event, "delta")
+            return [Reasoning(delta)] if delta else []
         if kind == "response.completed":
-            return [Finish("completed")]
+            response = field(event, "response")
+            usage = _usage(field(response, "usage"), "input_tokens", "output_tokens")
+            return [*usage, Finish("completed")]
         if kind == "response.incomplete":
-            details = field(field(event, "response"), "incomplete_details")
-            return [Finish(field(details, "reason") or "incomplete")]
+            response = field(event, "response")
+            usage = _usage(field(response, "usage"), "input_tokens", "output_tokens")
+            details = field(response, "incomplete_details")
+            return [*usage, Finish(field(details, "reason") or "incomplete")]
         if kind == "response.failed":
             error = field(field(event, "response"), "error")
             return [Failure(_message(error, "the response failed"), error)]
@@ -217,12 +298,21 @@ class AnthropicReader:
             if delta_kind == "text_delta":
                 text = field(delta, "text")
                 return [Text(text)] if text else []
+            if delta_kind == "thinking_delta":
+                thinking = field(delta, "thinking")
+                return [Reasoning(thinking)] if thinking else []
             return []
         if kind == "content_block_stop":
             return [CallEnd(index)]
+        if kind == "message_start":
+            usage = field(field(event, "message"), "usage")
+            return _usage(usage, "input_tokens", "output_tokens")
         if kind == "message_delta":
+            pieces = _usage(field(event, "usage"), "input_tokens", "output_tokens")
             reason = field(field(event, "delta"), "stop_reason")
-            return [Finish(reason, reason == "refusal")] if reason else []
+            if reason:
+                pieces.append(Finish(reason, reason == "refusal"))
+            return pieces
         if kind == "error":
             error = field(event, "error")
             return [Failure(_message(error, "the stream reported an error"), error)]
@@ -237,12 +327,18 @@ class Outcome:
 
     def __init__(self) -> None:
         self.finish_reason: str | None = None
+        self.usage = TokenUsage()
+        self.thoughts: list[str] = []
         self._refused = False
         self._refusal: list[str] = []
 
     def note(self, piece: Piece, snapshot: BaseModel | None, text: str) -> bool:
         """Record `piece` if it is about the outcome; False for any other piece."""
-        if isinstance(piece, Refusal):
+        if isinstance(piece, Reasoning):
+            self.thoughts.append(piece.text)
+        elif isinstance(piece, Usage):
+            self.usage = self.usage.updated(piece)
+        elif isinstance(piece, Refusal):
             self._refusal.append(piece.text)
         elif isinstance(piece, Finish):
             self.finish_reason = piece.reason
@@ -257,3 +353,9 @@ class Outcome:
         else:
             return False
         return True
+
+    def reasoning(self) -> str:
+        """The reasoning text so far (joined once per read, not per piece)."""
+        if len(self.thoughts) > 1:
+            self.thoughts[:] = ["".join(self.thoughts)]
+        return self.thoughts[0] if self.thoughts else ""

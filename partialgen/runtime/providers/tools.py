@@ -25,6 +25,7 @@ from .events import (
     Piece,
     Reader,
     Text,
+    TokenUsage,
 )
 from .pump import Events, Pump, ended_early
 
@@ -205,3 +206,13 @@ class ToolCallStream(Pump[ToolCallSnapshot[P]], Generic[P, M]):
     def finish_reason(self) -> str | None:
         """Why the provider stopped (`tool_calls`, `tool_use`, `length`, ...), once known."""
         return self._calls.finish_reason
+
+    @property
+    def reasoning(self) -> str:
+        """Reasoning the provider streamed beside the calls ("" when none)."""
+        return self._calls.reasoning()
+
+    @property
+    def usage(self) -> TokenUsage:
+        """Tokens used, as far as the provider reported them so far."""
+        return self._calls.usage

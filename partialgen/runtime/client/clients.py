@@ -1,0 +1,214 @@
+"""The one-call clients: wrap the SDK client a user already has, sync or async."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
+
+from pydantic import BaseModel
+
+from ..parser import StreamParser
+from ..requests import Subject
+from .dialects import ANTHROPIC_MODES, OPENAI_MODES, Dialect
+from .stream import AsyncPartialStream, Attempts, PartialStream
+
+if TYPE_CHECKING:  # the SDK clients, for the overloads only
+    from anthropic import Anthropic, AsyncAnthropic
+    from openai import AsyncOpenAI, OpenAI
+
+P = TypeVar("P", bound=BaseModel)
+M = TypeVar("M", bound=BaseModel)
+
+OpenAIMode = Literal["json_schema", "tools", "responses", "responses_tools"]
+AnthropicMode = Literal["tools", "json"]
+
+
+class _Client:
+    def __init__(self, sdk: Any, dialect: Dialect) -> None:
+        self.sdk = sdk  # the SDK client, as given
+        self.dialect = dialect
+
+    def _attempts(
+        self,
+        parser: type[StreamParser[P, M]],
+        subject: Subject,
+        max_retries: int,
+        retry_incomplete: bool,
+        strict: bool | None,
+        parser_options: Mapping[str, Any] | None,
+        kwargs: dict[str, Any],
+    ) -> Attempts[P, M]:
+        return Attempts(
+            self.dialect,
+            parser,
+            subject,
+            self.dialect.request(subject, kwargs, strict),
+            max_retries=max_retries,
+            retry_incomplete=retry_incomplete,
+            parser_options=parser_options or {},
+        )
+
+
+class PartialClient(_Client):
+    """One call per answer over a sync SDK client; every other keyword goes to the SDK.
+
+    `max_retries` is how many times an invalid answer is asked for again (0: never),
+    `retry_incomplete=True` also asks again when the token limit cut the answer,
+    `strict` is as for `openai_response_format`, `parser_options` go to the parser.
+    """
+
+    def create_partial(
+        self,
+        parser: type[StreamParser[P, M]],
+        *,
+        max_retries: int = 0,
+        retry_incomplete: bool = False,
+        strict: bool | None = None,
+        parser_options: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> PartialStream[P, M]:
+        """Typed snapshots of the answer while it streams; `.result` at the end."""
+        subject = Subject.of(parser.spec.full)
+        attempts = self._attempts(
+            parser,
+            subject,
+            max_retries,
+            retry_incomplete,
+            strict,
+            parser_options,
+            kwargs,
+        )
+        return PartialStream(self.sdk, attempts)
+
+    def create(
+        self,
+        parser: type[StreamParser[P, M]],
+        *,
+        max_retries: int = 0,
+        retry_incomplete: bool = False,
+        strict: bool | None = None,
+        parser_options: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> M:
+        """The validated answer (streamed, so an invalid one stops as soon as it is)."""
+        stream = self.create_partial(
+            parser,
+            max_retries=max_retries,
+            retry_incomplete=retry_incomplete,
+            strict=strict,
+            parser_options=parser_options,
+            **kwargs,
+        )
+        with stream:
+            for _ in stream:
+                pass
+        return stream.result
+
+
+class AsyncPartialClient(_Client):
+    """The async twin of `PartialClient`, over an async SDK client."""
+
+    def create_partial(
+        self,
+        parser: type[StreamParser[P, M]],
+        *,
+        max_retries: int = 0,
+        retry_incomplete: bool = False,
+        strict: bool | None = None,
+        parser_options: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> AsyncPartialStream[P, M]:
+        """Typed snapshots of the answer while it streams (`async for`); `.result`."""
+        subject = Subject.of(parser.spec.full)
+        attempts = self._attempts(
+            parser,
+            subject,
+            max_retries,
+            retry_incomplete,
+            strict,
+            parser_options,
+            kwargs,
+        )
+        return AsyncPartialStream(self.sdk, attempts)
+
+    async def create(
+        self,
+        parser: type[StreamParser[P, M]],
+        *,
+        max_retries: int = 0,
+        retry_incomplete: bool = False,
+        strict: bool | None = None,
+        parser_options: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> M:
+        """The validated answer (streamed, so an invalid one stops as soon as it is)."""
+        stream = self.create_partial(
+            parser,
+            max_retries=max_retries,
+            retry_incomplete=retry_incomplete,
+            strict=strict,
+            parser_options=parser_options,
+            **kwargs,
+        )
+        async with stream:
+            async for _ in stream:
+                pass
+        return stream.result
+
+
+def _dialect(modes: Mapping[str, type[Dialect]], mode: str, provider: str) -> Dialect:
+    if mode not in modes:
+        raise ValueError(
+            f"{provider} modes are {', '.join(map(repr, modes))}; got {mode!r}"
+        )
+    return modes[mode]()
+
+
+def _wrap(
+    sdk: Any, method: Any, dialect: Dialect
+) -> PartialClient | AsyncPartialClient:
+    # Sync and async SDK clients differ by their methods, whatever their class
+    # (Azure, Bedrock and Vertex clients included); the SDKs wrap them in decorators.
+    if inspect.iscoroutinefunction(inspect.unwrap(method)):
+        return AsyncPartialClient(sdk, dialect)
+    return PartialClient(sdk, dialect)
+
+
+@overload
+def from_openai(
+    client: AsyncOpenAI, *, mode: OpenAIMode = ...
+) -> AsyncPartialClient: ...
+@overload
+def from_openai(client: OpenAI, *, mode: OpenAIMode = ...) -> PartialClient: ...
+def from_openai(
+    client: Any, *, mode: OpenAIMode = "json_schema"
+) -> PartialClient | AsyncPartialClient:
+    """One-call streaming over an `OpenAI()` or `AsyncOpenAI()` client.
+
+    Modes: `json_schema` (Chat Completions structured outputs, strict where the model
+    allows it), `tools` (a forced function tool), `responses` (the Responses API's
+    `text.format`), `responses_tools` (a forced Responses function tool).
+    """
+    dialect = _dialect(OPENAI_MODES, mode, "OpenAI")
+    return _wrap(client, client.chat.completions.create, dialect)
+
+
+@overload
+def from_anthropic(
+    client: AsyncAnthropic, *, mode: AnthropicMode = ...
+) -> AsyncPartialClient: ...
+@overload
+def from_anthropic(
+    client: Anthropic, *, mode: AnthropicMode = ...
+) -> PartialClient: ...
+def from_anthropic(
+    client: Any, *, mode: AnthropicMode = "tools"
+) -> PartialClient | AsyncPartialClient:
+    """One-call streaming over an `Anthropic()` or `AsyncAnthropic()` client.
+
+    Modes: `tools` (a forced tool whose input is the answer) and `json` (structured
+    outputs: the answer's text, which also works with extended thinking).
+    """
+    dialect = _dialect(ANTHROPIC_MODES, mode, "Anthropic")
+    return _wrap(client, client.messages.create, dialect)
