@@ -22,7 +22,7 @@ import select
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -103,7 +103,7 @@ class Replay:
 
 @dataclass
 class _Script:
-    body: bytes
+    bodies: list[bytes]  # the n-th request gets the n-th (the last one after that)
     endpoint: str
     delay: float
     seed: int
@@ -174,8 +174,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Connection", "close")
         self.end_headers()
         self.close_connection = True
+        turn = min(script.exchanges.index(exchange), len(script.bodies) - 1)
         try:
-            for event in _events(script.body):
+            for event in _events(script.bodies[turn]):
                 for piece in awkward_pieces(event, script.seed + exchange.sent):
                     if script.stopping.is_set():
                         return
@@ -240,7 +241,7 @@ class _Server(ThreadingHTTPServer):
 
 @contextmanager
 def replay_server(
-    recording: str | bytes,
+    recording: str | bytes | Sequence[str | bytes],
     *,
     endpoint: str | None = None,
     delay: float = 0.0,
@@ -251,19 +252,26 @@ def replay_server(
     """Serve one recording to every streaming request until the block ends.
 
     `recording` is a shipped recording's name (see `recording_names()`) or raw SSE bytes
-    (then `endpoint` says which path answers; default: any). `delay` paces events;
+    (then `endpoint` says which path answers; default: any), or a list of them: the
+    first request gets the first, the next request the next (re-asks), and any request
+    after the last gets the last. `delay` paces events;
     `linger` holds the stream open after the last event until the client hangs up (to
     observe consumers that stop early); `cut_after` drops the connection after that many
     bytes, as a network failure would.
     """
-    if isinstance(recording, str):
-        body = read_recording(recording)
-        endpoint = endpoint or endpoint_of(recording)
-    else:
-        body = recording
+    turns = [recording] if isinstance(recording, str | bytes) else list(recording)
+    if not turns:
+        raise ValueError("replay_server needs at least one recording")
+    bodies = []
+    for turn in turns:
+        if isinstance(turn, str):
+            bodies.append(read_recording(turn))
+            endpoint = endpoint or endpoint_of(turn)
+        else:
+            bodies.append(turn)
     exchanges: list[Exchange] = []
     script = _Script(
-        body,
+        bodies,
         endpoint or "",
         delay,
         seed,

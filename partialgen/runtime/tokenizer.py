@@ -241,6 +241,7 @@ class Tokenizer:
                     self.word = "-"
                     self.state = WORD
                 else:
+                    self._check_scalar_end(ch, "number", "".join(self.number_parts))
                     self._end_number(base + i)
             elif state == WORD:
                 i = self._word(chunk, i, base)
@@ -351,8 +352,16 @@ class Tokenizer:
                 raise self._error(f"invalid literal {word!r}", self.token_start)
         self.word = word
         if i < n:
+            self._check_scalar_end(chunk[i], "literal", word)
             self._end_word(base + i)
         return i
+
+    def _check_scalar_end(self, ch: str, kind: str, token: str) -> None:
+        """A number or literal ends only where the next token may begin: `3x6` is one
+        malformed token, so no snapshot ever shows the `3`."""
+        if ch in " \t\n\r,]}" or (ch == "/" and self.drops is not None):
+            return
+        raise self._error(f"invalid {kind} {token + ch!r}", self.token_start)
 
     def _end_word(self, end: int) -> None:
         word = self.word

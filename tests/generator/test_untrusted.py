@@ -177,7 +177,7 @@ ODD = [
     "ﬁle", "json", "copy", "dict", "schema", "fields", "validate", "construct",
     "self", "json_", "copy_", "model_name", "café",
 ]
-CLASHES = ["model_dump", "model_validate", "model_copy", "model_extra", "model_post_init",
+CLASHES = ["model_dump", "model_validate", "model_copy", "model_extra",
            "model_fields_set", "model_computed_fields", "mro", "register"]
 # Aliases (JSON keys) may be anything, dunders included.
 KEYS = ["__init__", "__class__", "__dict__", "model_config", "__all__", "_s", "class"]
@@ -198,6 +198,12 @@ with warnings.catch_warnings():
         __module__=__name__,
         __config__=ConfigDict(protected_namespaces=()),
         **{n: (int, i) for i, n in enumerate(CLASHES)},
+    )
+    PostInit = create_model(
+        "PostInit",
+        __module__=__name__,
+        __config__=ConfigDict(protected_namespaces=()),
+        model_post_init=(int, 0),
     )
 Keys = create_model(
     "Keys",
@@ -266,6 +272,26 @@ def test_fields_clashing_with_basemodel_attributes(ws: Workspace) -> None:
     assert snapshot.model_dump(by_alias=True) == json.loads(document)
     assert snapshot.model_copy() == snapshot
     assert parser.close() == models.Clashing.model_validate_json(document)
+
+
+def test_a_field_named_model_post_init_streams_as_pydantic_validates_it(
+    ws: Workspace,
+) -> None:
+    # pydantic before 2.14 calls the field's value as the hook and raises TypeError on
+    # every document; the stream then fails the same way, from the same call.
+    ws.write("name_models", NAMES)
+    gen = import_without_warnings(ws, "name_models:PostInit")
+    models = ws.import_module("name_models")
+    document = '{"model_post_init": 7}'
+    parser = gen.PostInitParser()
+    try:
+        expected = models.PostInit.model_validate_json(document)
+    except TypeError:
+        with pytest.raises(TypeError):
+            parser.feed(document)
+        return
+    assert parser.feed(document).model_dump(by_alias=True) == {"model_post_init": 7}
+    assert parser.close() == expected
 
 
 SHADOWING = """

@@ -129,7 +129,7 @@ def test_the_corpus_records_what_pydantic_does(case: dict[str, str]) -> None:
         verdict = "reject"
     else:
         verdict = "accept"
-    assert verdict == case["pydantic"]
+    assert case["pydantic"] in (verdict, "varies")
     if case["rfc"] == "y":  # valid JSON: the value Python's json module reads
         assert same(value, json.loads(case["json"]))
     else:

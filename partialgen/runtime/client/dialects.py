@@ -20,7 +20,7 @@ from contextlib import (
 from dataclasses import dataclass
 from typing import Any
 
-import jiter
+from pydantic import BaseModel
 
 from ..providers.events import (
     AnthropicReader,
@@ -47,6 +47,7 @@ class Answer:
     call its id and name (what the re-ask's tool result must refer to)."""
 
     text: str
+    snapshot: BaseModel | None = None
     call_id: str | None = None
     call_name: str | None = None
 
@@ -328,7 +329,7 @@ class AnthropicTools(Dialect):
             "type": "tool_use",
             "id": answer.call_id,
             "name": answer.call_name,
-            "input": _best_effort_object(answer.text),
+            "input": _best_effort_object(answer.snapshot),
         }
         result = {
             "type": "tool_result",
@@ -343,14 +344,13 @@ class AnthropicTools(Dialect):
         )
 
 
-def _best_effort_object(text: str) -> dict[str, Any]:
-    """A tool use's input must be an object: what can be read of the arguments (the
-    feedback quotes the problem either way)."""
-    try:
-        value = jiter.from_json(text.encode(), partial_mode="trailing-strings")
-    except ValueError:
+def _best_effort_object(snapshot: BaseModel | None) -> dict[str, Any]:
+    """A tool use's input must be an object, and the arguments may not be JSON: the last
+    snapshot holds what was read of them, complete values only (the feedback says
+    what was wrong either way)."""
+    if snapshot is None:
         return {}
-    return value if isinstance(value, dict) else {}
+    return snapshot.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
 class AnthropicJSON(Dialect):

@@ -92,6 +92,7 @@ class Attempts(Generic[P, M]):
         call = self.reader if isinstance(self.reader, ForcedCall) else None
         answer = Answer(
             parser.text,
+            error.snapshot,
             call.call_id if call else None,
             call.name if call else None,
         )
