@@ -11,6 +11,22 @@ from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
 from typing import Any, Literal, assert_type
 
+from anthropic import Anthropic, AsyncAnthropic
+from openai import AsyncOpenAI, OpenAI
+from partialgen import (
+    AsyncPartialClient,
+    AsyncPartialStream,
+    Attempt,
+    PartialClient,
+    PartialgenError,
+    PartialStream,
+    RetriesExhaustedError,
+    TokenUsage,
+    from_anthropic,
+    from_openai,
+)
+from pydantic import BaseModel
+
 from examples.catalog import Color, Priority, Product, Size
 from examples.categorized import User as CategorizedUser
 from generated.catalog import (
@@ -168,3 +184,61 @@ def profile_and_report(text: str) -> tuple[UserProfile, Report]:
     assert_type(report, PartialReport)
     assert_type(report.conclusion, str | None)
     return UserProfileParser().close(), ReportParser().close()
+
+
+# -- the one-call client: types from the parser class, async from the SDK client ----------
+
+
+def one_call(sdk: OpenAI, render: Any) -> MeetingInfo:
+    client = from_openai(sdk)
+    assert_type(client, PartialClient)
+    stream = client.create_partial(
+        MeetingInfoParser, model="m", messages=[], max_retries=2, temperature=0
+    )
+    assert_type(stream, PartialStream[PartialMeetingInfo, MeetingInfo])
+    with stream:
+        for snap in stream:
+            assert_type(snap, PartialMeetingInfo)
+            if stream.new_attempt:
+                assert_type(stream.attempt, int)
+            render(snap)
+    assert_type(stream.snapshot, PartialMeetingInfo)
+    assert_type(stream.usage, TokenUsage)
+    assert_type(stream.reasoning, str)
+    assert_type(stream.finish_reason, str | None)
+    assert_type(stream.failed_attempts, list[Attempt])
+    assert_type(stream.parser.take_items(User), list[User])
+    assert_type(stream.result, MeetingInfo)
+    return stream.result
+
+
+def one_call_modes(openai: OpenAI, anthropic: Anthropic) -> CategorizedUser:
+    assert_type(from_openai(openai, mode="responses_tools"), PartialClient)
+    client = from_anthropic(anthropic, mode="json")
+    assert_type(client, PartialClient)
+    try:
+        user = client.create(
+            CategorizedUserParser, model="m", max_tokens=9, messages=[]
+        )
+    except RetriesExhaustedError as e:
+        assert_type(e.attempts, tuple[Attempt, ...])
+        assert_type(e.attempts[-1].snapshot, BaseModel | None)
+        assert_type(e.last_error, PartialgenError)
+        raise
+    assert_type(user, CategorizedUser)
+    return user
+
+
+async def one_call_async(openai: AsyncOpenAI, anthropic: AsyncAnthropic) -> MeetingInfo:
+    assert_type(from_anthropic(anthropic), AsyncPartialClient)
+    client = from_openai(openai, mode="tools")
+    assert_type(client, AsyncPartialClient)
+    stream = client.create_partial(MeetingInfoParser, model="m", messages=[])
+    assert_type(stream, AsyncPartialStream[PartialMeetingInfo, MeetingInfo])
+    async with stream:
+        async for snap in stream:
+            assert_type(snap, PartialMeetingInfo)
+    assert_type(stream.result, MeetingInfo)
+    meeting = await client.create(MeetingInfoParser, model="m", messages=[])
+    assert_type(meeting, MeetingInfo)
+    return meeting

@@ -10,6 +10,10 @@ import datetime
 from collections.abc import Iterator
 from typing import Literal
 
+from anthropic import Anthropic
+from openai import AsyncOpenAI, OpenAI
+from partialgen import from_anthropic, from_openai
+
 from examples.catalog import Color, Priority, Product
 from generated.catalog import (
     CatalogParser,
@@ -94,3 +98,21 @@ def parsers_are_typed(chunks: Iterator[str]) -> None:
     for item in stream:
         _ = item.title  # E: attr-defined
     result: PartialMeetingInfo = stream.result  # E: assignment
+
+
+def one_call_is_typed(sdk: OpenAI, aio: AsyncOpenAI, anthropic: Anthropic) -> None:
+    client = from_openai(sdk)
+    ask = MeetingInfoParser
+    meeting: PartialMeetingInfo = client.create(ask, model="m")  # E: assignment
+    stream = client.create_partial(ask, model="m")
+    for snap in stream:
+        needs_meeting(snap)  # E: arg-type
+    done: PartialMeetingInfo = stream.result  # E: assignment
+    client.create(PartialMeetingInfo, model="m")  # E: arg-type
+    from_openai(anthropic)  # E: call-overload
+    from_openai(sdk, mode="text")  # E: call-overload
+    from_anthropic(anthropic, mode="json_schema")  # E: call-overload
+    async_stream = from_openai(aio).create_partial(ask, model="m")
+    for _ in async_stream:  # E: attr-defined
+        pass
+    not_awaited: MeetingInfo = from_openai(aio).create(ask)  # E: assignment
