@@ -1,11 +1,12 @@
-"""`partialgen demo`: a meeting extraction streamed through the real openai client, live.
+"""`partialgen demo`: a meeting extraction streamed through the one-call client, live.
 
 Without `--live`, an embedded server on 127.0.0.1 replays a recorded Chat Completions
 stream (`recordings/openai-chat-meeting.sse`), so the demo needs no key and no network
-but runs every layer a real call does: the request with the helper's `response_format`,
-HTTP, the SDK's stream, `openai_chat_content`, the generated `MeetingInfoParser`. With
-`--live` and OPENAI_API_KEY, the same code calls the OpenAI API (OPENAI_BASE_URL is
-honoured, as by the SDK itself).
+but runs every layer a real call does: `from_openai(OpenAI()).create_partial(...)` with
+its structured-outputs request, HTTP through the SDK, the SSE decoder, the generated
+`MeetingInfoParser`, and a re-ask if the answer is invalid (`--retries`). With `--live`
+and OPENAI_API_KEY, the same code calls the OpenAI API (OPENAI_BASE_URL is honoured, as
+by the SDK itself).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..runtime import PartialgenError, openai_chat_content, openai_response_format
+from ..runtime import PartialgenError, from_openai
 
 RECORDING = "openai-chat-meeting"
 DEFAULT_MODEL = "gpt-5.4-mini"
@@ -52,6 +53,12 @@ def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=0.03,
         help="seconds between replayed stream events (default 0.03)",
+    )
+    parser.add_argument(
+        "--retries",
+        type=int,
+        default=1,
+        help="times an invalid answer is asked for again (default 1)",
     )
     parser.add_argument("--progress", action="store_true", help="show fields completed")
 
@@ -115,53 +122,53 @@ def _extract(
     args: argparse.Namespace,
     console: Any,
 ) -> int:
-    """Stream the extraction through the client into the parser, drawing each snapshot."""
+    """Stream the extraction through the one-call client, drawing each snapshot."""
     from openai import APIError
     from rich.live import Live
 
     from .view import render
 
     count = 0
-    parser = meeting.MeetingInfoParser()  # drawn until the first snapshot arrives
+    stream = from_openai(client).create_partial(
+        meeting.MeetingInfoParser,
+        model=model,
+        messages=[
+            {"role": "system", "content": SYSTEM},
+            {"role": "user", "content": NOTES},
+        ],
+        max_retries=args.retries,
+    )
 
     def screen(snapshot: Any, finished: bool = False) -> Any:
+        attempt = f" · attempt {stream.attempt}" if stream.attempt > 1 else ""
         return render(
             snapshot,
             show_progress=args.progress,
-            source=source,
+            source=source + attempt,
             snapshots=count,
-            received=len(parser.text),
+            received=len(stream.parser.text) if stream.attempt else 0,
             finished=finished,
         )
 
-    with Live(screen(parser.snapshot), console=console, auto_refresh=False) as live:
+    first = meeting.MeetingInfoParser().snapshot  # drawn until the first one arrives
+    with Live(screen(first), console=console, auto_refresh=False) as live:
         try:
-            stream = client.chat.completions.create(
-                model=model,
-                messages=[
-                    {"role": "system", "content": SYSTEM},
-                    {"role": "user", "content": NOTES},
-                ],
-                response_format=openai_response_format(meeting.MeetingInfo),
-                stream=True,
-            )
-            with openai_chat_content(stream, meeting.MeetingInfoParser) as snapshots:
-                parser = snapshots.parser
-                for snapshot in snapshots:
+            with stream:
+                for snapshot in stream:
                     count += 1
                     live.update(screen(snapshot), refresh=True)
-                live.update(screen(snapshots.result, finished=True), refresh=True)
+                live.update(screen(stream.result, finished=True), refresh=True)
         except (PartialgenError, APIError) as error:
             live.stop()
             console.print(f"[red]{type(error).__name__}:[/] {error}")
-            text = parser.text
+            text = error.text if isinstance(error, PartialgenError) else ""
             shown = text if len(text) <= 300 else "…" + text[-300:]
             console.print(f"[dim]{len(text)} characters arrived: {shown!r}[/]")
             return 1
-        except KeyboardInterrupt:  # the `with` blocks have closed the stream
+        except KeyboardInterrupt:  # the `with` block has closed the stream
             live.stop()
             console.print("[yellow]interrupted[/]")
             return 130
     console.print("\n[bold green]✓[/] the validated [bold]MeetingInfo[/], as JSON:")
-    console.print_json(snapshots.result.model_dump_json())
+    console.print_json(stream.result.model_dump_json())
     return 0

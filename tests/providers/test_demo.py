@@ -7,9 +7,9 @@ import re
 
 import pytest
 from partialgen.__main__ import main
-from partialgen.demo.replay import replay_server
+from partialgen.demo.replay import read_recording, replay_server
 
-from .recordings import MEETING_DOC
+from .recordings import MEETING_DOC, chat_content, openai_chat
 
 
 def json_tail(out: str) -> object:
@@ -64,3 +64,38 @@ def test_a_stream_that_ends_early_is_reported(
     out = capsys.readouterr().out
     assert "IncompleteOutputError: the output ended early" in out
     assert "230 characters arrived" in out
+
+
+def test_an_invalid_answer_is_asked_for_again(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invalid = json.dumps({**MEETING_DOC, "budget": "12,500 euros"})
+    first = openai_chat(chat_content(invalid, 5), finish="stop", seed=5).encode()
+    turns = [first, read_recording("openai-chat-meeting")]
+    with replay_server(turns, endpoint="/chat/completions") as replay:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+        monkeypatch.setenv("OPENAI_BASE_URL", replay.base_url)
+        assert main(["demo", "--live"]) == 0
+    first_ask, reask = (e.body for e in replay.exchanges)
+    assert reask["messages"][:2] == first_ask["messages"]
+    # The answer as far as it went: the attempt stopped where the budget went wrong.
+    answer = reask["messages"][2]
+    assert answer["role"] == "assistant" and invalid.startswith(answer["content"])
+    assert '"budget": "12,500 euros"' in answer["content"]
+    assert "deadline" not in answer["content"]
+    assert "budget" in reask["messages"][3]["content"]
+    out = capsys.readouterr().out
+    assert "attempt 2" in out
+    assert json_tail(out) == MEETING_DOC
+
+
+def test_no_retries_left_is_reported(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with replay_server("openai-chat-invalid-literal") as replay:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+        monkeypatch.setenv("OPENAI_BASE_URL", replay.base_url)
+        assert main(["demo", "--live", "--retries", "0"]) == 1
+    assert len(replay.exchanges) == 1
+    out = capsys.readouterr().out
+    assert "RetriesExhaustedError: no valid answer after 1 attempt" in out
