@@ -56,6 +56,7 @@ MEETING_ESCAPED = MEETING.replace("🚀", "\\ud83d\\ude80")
 MEETING_SPACED = json.dumps(MEETING_DOC, ensure_ascii=False)
 REPORT = json.dumps(REPORT_DOC, ensure_ascii=False, separators=(",", ":"))
 INVALID_USER = '{"name":"Ada","age":36,"category":"superuser"}'
+VALID_USER = '{"name":"Ada","age":36,"category":"admin"}'
 REFUSAL = "I'm sorry, but I can't help with extracting personal contact details."
 
 _TOKEN = re.compile(r"[A-Za-z]+|[0-9]{1,3}|\s+|\\u[0-9a-fA-F]{4}|\\.|.", re.S)
@@ -418,6 +419,9 @@ RECORDINGS: dict[str, Callable[[], str]] = {
     ),
     "openai-chat-invalid-literal": lambda: openai_chat(
         chat_content(INVALID_USER, 5), finish="stop", seed=5
+    ),
+    "openai-chat-user": lambda: openai_chat(
+        chat_content(VALID_USER, 10), finish="stop", seed=10
     ),
     "openai-responses-meeting": lambda: openai_responses(
         [("message", "", MEETING)], seed=6

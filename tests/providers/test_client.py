@@ -37,6 +37,7 @@ from generated.meeting import MeetingInfoParser
 from .recordings import (
     INVALID_USER,
     MEETING_DOC,
+    VALID_USER,
     anthropic,
     chat_content,
     chat_tool_calls,
@@ -44,7 +45,6 @@ from .recordings import (
     openai_responses,
 )
 
-VALID_USER = '{"name":"Ada","age":36,"category":"admin"}'
 MISSING_CATEGORY = '{"name":"Ada","age":36}'
 MALFORMED = '{"name":"Ada","age":3x6,"category":"admin"}'
 ADA = User(name="Ada", age=36, category="admin")
