@@ -26,6 +26,7 @@ from .errors import (
     PartialgenError,
     RefusalError,
 )
+from .items import Items, ItemsParser, PartialItems
 from .parser import AsyncSnapshotStream, SnapshotStream, StreamParser
 from .providers import (
     ProviderError,
@@ -82,10 +83,13 @@ __all__ = [
     "IncompleteOutputError",
     "InvalidOutputError",
     "ItemEvent",
+    "Items",
+    "ItemsParser",
     "MalformedJSONError",
     "NotStrictWarning",
     "OpenAIMode",
     "PartialClient",
+    "PartialItems",
     "PartialModel",
     "PartialStream",
     "PartialgenError",

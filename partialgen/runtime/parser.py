@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Callable,
+    Iterable,
+    Iterator,
+)
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel
@@ -50,7 +56,7 @@ class StreamParser(Generic[P, M]):
         self._received = Received()
         self._chunks = self._received.chunks
         self._receive = self._chunks.append
-        self._builder = Builder(self.spec, self._received, keep_items)
+        self._builder = Builder(self._tables(), self._received, keep_items)
         drops = self._received.drops if lenient else None
         self._tokenizer = Tokenizer(self._builder, max_depth, drops)
         # Bound once: `feed` runs for every chunk, and these are its whole path.
@@ -90,6 +96,10 @@ class StreamParser(Generic[P, M]):
         except InvalidOutputError as e:
             self._fail(e)
         return self._publish()  # type: ignore[return-value]
+
+    def _tables(self) -> Model:
+        """The root's tables: the generated class's `spec`."""
+        return self.spec
 
     def _fail(self, error: InvalidOutputError) -> None:
         if not error.located:
@@ -134,11 +144,15 @@ class StreamParser(Generic[P, M]):
 
     def take_items(self, cls: type[T]) -> list[T]:
         """Completed, validated list items of model `cls` not taken yet, in order."""
-        taken = [e.item for e in self._kept_items() if isinstance(e.item, cls)]
+        taken = self._take_events(lambda e: isinstance(e.item, cls))
+        return [e.item for e in taken if isinstance(e.item, cls)]
+
+    def _take_events(self, which: Callable[[ItemEvent], bool]) -> list[ItemEvent]:
+        """The kept item events `which` selects, removed from those kept."""
+        kept = self._kept_items()
+        taken = [e for e in kept if which(e)]
         if taken:
-            self._builder.items = [
-                e for e in self._builder.items if not isinstance(e.item, cls)
-            ]
+            self._builder.items = [e for e in kept if not which(e)]
         return taken
 
     def take_item_events(self) -> list[ItemEvent]:

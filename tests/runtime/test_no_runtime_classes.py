@@ -73,6 +73,12 @@ SCRIPT = textwrap.dedent("""
         parser.close()
         snapshot = parser.snapshot
         snapshot.model_dump()  # builds the deferred serializer: still no new class
+        # A list of them, as create_iterable reads it: tables built, no class.
+        items = partialgen.ItemsParser(getattr(module, roots[name]))
+        items.feed(json.dumps({"items": [docs[name], docs[name]]}))
+        assert len(items.take()) == 2
+        items.close().model_dump()
+        items.snapshot.model_dump()
         streamed += 1
     assert streamed == len(docs), streamed
     created = all_models() - before - declared

@@ -17,8 +17,11 @@ from partialgen import (
     AsyncPartialClient,
     AsyncPartialStream,
     Attempt,
+    Items,
+    ItemsParser,
     PartialClient,
     PartialgenError,
+    PartialItems,
     PartialStream,
     RetriesExhaustedError,
     TokenUsage,
@@ -242,3 +245,13 @@ async def one_call_async(openai: AsyncOpenAI, anthropic: AsyncAnthropic) -> Meet
     meeting = await client.create(MeetingInfoParser, model="m", messages=[])
     assert_type(meeting, MeetingInfo)
     return meeting
+
+
+def wrapped_list(text: str) -> list[CategorizedUser]:
+    parser = ItemsParser(CategorizedUserParser)
+    assert_type(parser, ItemsParser[PartialCategorizedUser, CategorizedUser])
+    assert_type(parser.feed(text), PartialItems)
+    assert_type(parser.take(), list[CategorizedUser])
+    assert_type(parser.current, PartialCategorizedUser | None)
+    assert_type(parser.close(), Items)
+    return parser.completed
