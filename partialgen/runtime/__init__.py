@@ -7,9 +7,11 @@ from . import specs
 from .builder import ItemEvent
 from .client import (
     AnthropicMode,
+    AsyncIterableStream,
     AsyncPartialClient,
     AsyncPartialStream,
     Attempt,
+    IterableStream,
     OpenAIMode,
     PartialClient,
     PartialStream,
@@ -73,6 +75,7 @@ from .snapshot import (
 
 __all__ = [
     "AnthropicMode",
+    "AsyncIterableStream",
     "AsyncPartialClient",
     "AsyncPartialStream",
     "AsyncSnapshotStream",
@@ -85,6 +88,7 @@ __all__ = [
     "ItemEvent",
     "Items",
     "ItemsParser",
+    "IterableStream",
     "MalformedJSONError",
     "NotStrictWarning",
     "OpenAIMode",

@@ -14,11 +14,13 @@ from typing import Any, Literal, assert_type
 from anthropic import Anthropic, AsyncAnthropic
 from openai import AsyncOpenAI, OpenAI
 from partialgen import (
+    AsyncIterableStream,
     AsyncPartialClient,
     AsyncPartialStream,
     Attempt,
     Items,
     ItemsParser,
+    IterableStream,
     PartialClient,
     PartialgenError,
     PartialItems,
@@ -255,3 +257,22 @@ def wrapped_list(text: str) -> list[CategorizedUser]:
     assert_type(parser.current, PartialCategorizedUser | None)
     assert_type(parser.close(), Items)
     return parser.completed
+
+
+def one_call_items(sdk: OpenAI) -> list[CategorizedUser]:
+    stream = from_openai(sdk).create_iterable(CategorizedUserParser, model="m")
+    assert_type(stream, IterableStream[PartialCategorizedUser, CategorizedUser])
+    for user in stream:
+        assert_type(user, CategorizedUser)
+    assert_type(stream.parser.current, PartialCategorizedUser | None)
+    assert_type(stream.parser.take(), list[CategorizedUser])
+    assert_type(stream.result, list[CategorizedUser])
+    return stream.result
+
+
+async def one_call_items_async(sdk: AsyncAnthropic) -> list[CategorizedUser]:
+    stream = from_anthropic(sdk).create_iterable(CategorizedUserParser, model="m")
+    assert_type(stream, AsyncIterableStream[PartialCategorizedUser, CategorizedUser])
+    async for user in stream:
+        assert_type(user, CategorizedUser)
+    return stream.result

@@ -116,3 +116,6 @@ def one_call_is_typed(sdk: OpenAI, aio: AsyncOpenAI, anthropic: Anthropic) -> No
     for _ in async_stream:  # E: attr-defined
         pass
     not_awaited: MeetingInfo = from_openai(aio).create(ask)  # E: assignment
+    for _ in from_openai(aio).create_iterable(ask):  # E: attr-defined
+        pass
+    users: list[PartialUser] = client.create_iterable(ask).result  # E: assignment

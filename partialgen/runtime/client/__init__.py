@@ -21,13 +21,16 @@ from .clients import (
     from_anthropic,
     from_openai,
 )
+from .iterable import AsyncIterableStream, IterableStream
 from .stream import AsyncPartialStream, PartialStream
 
 __all__ = [
     "AnthropicMode",
+    "AsyncIterableStream",
     "AsyncPartialClient",
     "AsyncPartialStream",
     "Attempt",
+    "IterableStream",
     "OpenAIMode",
     "PartialClient",
     "PartialStream",

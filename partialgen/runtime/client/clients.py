@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from pydantic import BaseModel
 
+from ..items import Items, ItemsParser, PartialItems
 from ..parser import StreamParser
 from ..requests import Subject
 from .dialects import ANTHROPIC_MODES, OPENAI_MODES, Dialect
+from .iterable import AsyncIterableStream, IterableStream
 from .stream import AsyncPartialStream, Attempts, PartialStream
 
 if TYPE_CHECKING:  # the SDK clients, for the overloads only
@@ -31,7 +34,7 @@ class _Client:
 
     def _attempts(
         self,
-        parser: type[StreamParser[P, M]],
+        parser: Callable[..., StreamParser[P, M]],
         subject: Subject,
         max_retries: int,
         retry_incomplete: bool,
@@ -47,6 +50,27 @@ class _Client:
             max_retries=max_retries,
             retry_incomplete=retry_incomplete,
             parser_options=parser_options or {},
+        )
+
+    def _item_attempts(
+        self,
+        parser: type[StreamParser[P, M]],
+        max_retries: int,
+        retry_incomplete: bool,
+        strict: bool | None,
+        parser_options: Mapping[str, Any] | None,
+        kwargs: dict[str, Any],
+    ) -> Attempts[PartialItems, Items]:
+        items: Callable[..., ItemsParser[P, M]] = partial(ItemsParser, parser)
+        subject = Subject.items_of(parser.spec.full)
+        return self._attempts(
+            items,
+            subject,
+            max_retries,
+            retry_incomplete,
+            strict,
+            parser_options,
+            kwargs,
         )
 
 
@@ -105,6 +129,23 @@ class PartialClient(_Client):
                 pass
         return stream.result
 
+    def create_iterable(
+        self,
+        parser: type[StreamParser[P, M]],
+        *,
+        max_retries: int = 0,
+        retry_incomplete: bool = False,
+        strict: bool | None = None,
+        parser_options: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> IterableStream[P, M]:
+        """Each item of a list of `parser`'s model, validated, as soon as it completes;
+        `.result` holds them all at the end."""
+        attempts = self._item_attempts(
+            parser, max_retries, retry_incomplete, strict, parser_options, kwargs
+        )
+        return IterableStream(PartialStream(self.sdk, attempts))
+
 
 class AsyncPartialClient(_Client):
     """The async twin of `PartialClient`, over an async SDK client."""
@@ -155,6 +196,23 @@ class AsyncPartialClient(_Client):
             async for _ in stream:
                 pass
         return stream.result
+
+    def create_iterable(
+        self,
+        parser: type[StreamParser[P, M]],
+        *,
+        max_retries: int = 0,
+        retry_incomplete: bool = False,
+        strict: bool | None = None,
+        parser_options: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterableStream[P, M]:
+        """Each item of a list of `parser`'s model, validated, as soon as it completes
+        (`async for`); `.result` holds them all at the end."""
+        attempts = self._item_attempts(
+            parser, max_retries, retry_incomplete, strict, parser_options, kwargs
+        )
+        return AsyncIterableStream(AsyncPartialStream(self.sdk, attempts))
 
 
 def _dialect(modes: Mapping[str, type[Dialect]], mode: str, provider: str) -> Dialect:

@@ -7,7 +7,14 @@ for a re-ask or an error, closes the HTTP stream at once) and iterate it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Mapping
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Generator,
+    Iterator,
+    Mapping,
+)
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
@@ -33,7 +40,7 @@ class Attempts(Generic[P, M]):
     def __init__(
         self,
         dialect: Dialect,
-        parser: type[StreamParser[P, M]],
+        parser: Callable[..., StreamParser[P, M]],
         subject: Subject,
         request: dict[str, Any],
         *,
