@@ -167,3 +167,17 @@ def test_slow_calls_are_attributed_to_the_collector_passes_they_held() -> None:
     measured = [5_000, 9_000, 5_000, 9_000, 8_000, 6_000]
     worst = harness._worst_without_gc(measured, trace.times_ns, held, root=5)
     assert worst == 5.0
+
+
+def test_client_benchmark_runs_every_path(capsys: pytest.CaptureFixture[str]) -> None:
+    """`benchmarks.client` on a tiny answer: each path returns the same model (it
+    asserts so itself) and gets a row."""
+    from benchmarks import client
+
+    client.main(["--sizes", "300,600", "--runs", "1", "--instructor-max", "600"])
+    out = capsys.readouterr().out
+    paths = ["parser", "sse + adapter", "create_partial", "sdk loop", "sdk + adapter"]
+    if HAVE_INSTRUCTOR:
+        paths.append("instructor")
+    for path in paths:
+        assert out.count(f"| {path} |") == 2, path

@@ -15,7 +15,8 @@ from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
 from ..errors import IncompleteOutputError, PartialgenError
-from .events import Piece, Reader
+from .events import CallText, Piece, Reader, Reasoning, Text
+from .sse import AsyncJSONEvents, JSONEvents
 
 E = TypeVar("E")
 E_co = TypeVar("E_co", covariant=True)
@@ -75,8 +76,8 @@ class Pump(Generic[E]):
         self._source = source
         self._reader = reader
         self._assembler = assembler
-        self._events: Iterator[Any] | None = None
-        self._async_events: AsyncIterator[Any] | None = None
+        self._events: Iterator[list[Any]] | None = None
+        self._async_events: AsyncIterator[list[Any]] | None = None
 
     def __iter__(self) -> Iterator[E]:
         if self._events is None:
@@ -84,29 +85,40 @@ class Pump(Generic[E]):
                 raise TypeError(
                     "this provider stream is asynchronous: iterate it with `async for`"
                 )
-            self._events = iter(self._source)
+            self._events = _reads(self._source)
         try:
-            for event in self._events:
-                yield from self._outputs(event)
+            for batch in self._events:
+                yield from self._outputs(batch)
             self._assembler.finish()
         except Exception as error:
             self._annotate(error)
             self.close()
             raise
 
-    def _outputs(self, event: Any) -> Iterator[E]:
-        """What one provider event yields to the user (sync and async share it)."""
-        for piece in self._reader.read(event):
+    def _outputs(self, batch: list[Any]) -> Iterator[E]:
+        """What the events of one read yield to the user (sync and async share it):
+        their text joined, so the parser is fed, and a snapshot built, once per read."""
+        pieces: list[Piece] = []
+        rejected: Exception | None = None
+        for event in batch:
+            try:
+                pieces += self._reader.read(event)
+            except Exception as error:  # what arrived before it is applied first
+                rejected = error
+                break
+        for piece in _joined(pieces):
             out = self._assembler.apply(piece)
             if out is not None:
                 yield out
+        if rejected is not None:
+            raise rejected
 
     async def __aiter__(self) -> AsyncIterator[E]:
         if self._async_events is None:
-            self._async_events = _async_events(self._source)
+            self._async_events = _async_reads(self._source)
         try:
-            async for event in self._async_events:
-                for out in self._outputs(event):
+            async for batch in self._async_events:
+                for out in self._outputs(batch):
                     yield out
             self._assembler.finish()
         except Exception as error:
@@ -165,10 +177,67 @@ class Pump(Generic[E]):
         await self.aclose()
 
 
-async def _async_events(source: Events) -> AsyncIterator[Any]:
-    if isinstance(source, AsyncIterable):
+def _reads(source: Iterable[Any]) -> Iterator[list[Any]]:
+    """The source's events grouped by read: as `sse_json` grouped them, else one each."""
+    if isinstance(source, JSONEvents):
+        return source.reads()
+    return ([event] for event in source)
+
+
+async def _async_reads(source: Events) -> AsyncIterator[list[Any]]:
+    if isinstance(source, AsyncJSONEvents | JSONEvents):
+        reads: Any = source.reads()
+        if isinstance(source, JSONEvents):
+            for batch in reads:  # a sync source in async code: fine for tests
+                yield batch
+        else:
+            async for batch in reads:
+                yield batch
+    elif isinstance(source, AsyncIterable):
         async for event in source:
-            yield event
+            yield [event]
     else:
         for event in source:  # a sync source in async code: fine for lists and tests
-            yield event
+            yield [event]
+
+
+_Joinable = Text | Reasoning | CallText
+
+
+def _joined(pieces: list[Piece]) -> list[Piece]:
+    """Runs of text of the same kind (and tool call) as one piece each; order kept."""
+    if len(pieces) < 2:
+        return pieces
+    out: list[Piece] = []
+    i, n = 0, len(pieces)
+    while i < n:
+        first = pieces[i]
+        j = i + 1
+        if isinstance(first, _Joinable):
+            key = _run_key(first)
+            while j < n and _run_key(pieces[j]) == key:
+                j += 1
+        if j - i > 1 and isinstance(first, _Joinable):
+            out.append(_rejoined(first, "".join(_text(p) for p in pieces[i:j])))
+        else:
+            out.append(first)
+        i = j
+    return out
+
+
+def _run_key(piece: Piece) -> tuple[type, int] | None:
+    if isinstance(piece, CallText):
+        return CallText, piece.index
+    if isinstance(piece, Text | Reasoning):
+        return type(piece), 0
+    return None
+
+
+def _text(piece: Piece) -> str:
+    return piece.text if isinstance(piece, _Joinable) else ""
+
+
+def _rejoined(first: _Joinable, text: str) -> Piece:
+    if isinstance(first, CallText):
+        return CallText(first.index, text)
+    return Reasoning(text) if isinstance(first, Reasoning) else Text(text)

@@ -5,14 +5,23 @@ one chunk may pair with an LF at the start of the next); `data` lines join with 
 comments (`:`) are skipped; an event is dispatched at a blank line and only if it has
 data (an event cut off before its blank line is dropped, as the standard says). Bytes are decoded incrementally, so a UTF-8 character split across chunks arrives
 whole. `sse_json` adds the provider convention on top: each event's data is JSON, and
-`[DONE]` ends the stream.
+`[DONE]` ends the stream, and the events stay grouped by the read that completed them
+(`reads()`), so an adapter builds one snapshot per network read, not one per event.
 """
 
 from __future__ import annotations
 
 import codecs
+import inspect
 import json
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Generator,
+    Iterable,
+    Iterator,
+)
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +67,26 @@ class SSEDecoder:
         return self._lines(self._buffer + text)
 
     def _lines(self, text: str) -> list[ServerSentEvent]:
+        if "\r" in text:
+            return self._any_lines(text)
+        # Providers end lines with LF alone: one split, and `data:` lines inline.
+        lines = text.split("\n")
+        self._buffer = lines.pop()
+        events: list[ServerSentEvent] = []
+        data = self._data
+        for line in lines:
+            if line.startswith("data:"):
+                data.append(line[6:] if line.startswith(" ", 5) else line[5:])
+            elif line:
+                self._line(line)
+            else:
+                event = self._dispatch()
+                data = self._data
+                if event is not None:
+                    events.append(event)
+        return events
+
+    def _any_lines(self, text: str) -> list[ServerSentEvent]:
         events: list[ServerSentEvent] = []
         start = 0
         length = len(text)
@@ -121,17 +150,96 @@ async def asse_events(chunks: AsyncIterable[bytes]) -> AsyncIterator[ServerSentE
             yield event
 
 
-def sse_json(chunks: Iterable[bytes]) -> Iterator[Any]:
+def _batch(decoder: SSEDecoder, chunk: bytes) -> tuple[list[Any], bool]:
+    """The JSON of the events `chunk` completed, and whether `[DONE]` was among them."""
+    batch: list[Any] = []
+    for event in decoder.feed(chunk):
+        if event.data == "[DONE]":
+            return batch, True
+        batch.append(event.json())
+    return batch, False
+
+
+class JSONEvents:
+    """`sse_json`'s result: iterate it for each event's JSON, until `data: [DONE]`.
+
+    `reads()` gives the same events grouped by the byte chunk (network read) that
+    completed them; the adapters use it to feed the parser once per read.
+    """
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = chunks
+        self._reads: Generator[list[Any]] | None = None
+
+    def reads(self) -> Iterator[list[Any]]:
+        if self._reads is None:
+            self._reads = self._decode()
+        return self._reads
+
+    def _decode(self) -> Generator[list[Any]]:
+        decoder = SSEDecoder()
+        for chunk in self._chunks:
+            batch, done = _batch(decoder, chunk)
+            if batch:
+                yield batch
+            if done:
+                return
+
+    def __iter__(self) -> Iterator[Any]:
+        for batch in self.reads():
+            yield from batch
+
+    def close(self) -> None:
+        """Stop reading; closes the byte source where it can be closed."""
+        if self._reads is not None:
+            self._reads.close()
+        closer = getattr(self._chunks, "close", None)
+        if callable(closer):
+            closer()
+
+
+class AsyncJSONEvents:
+    """The async twin of `JSONEvents` (`async for`, `reads()`)."""
+
+    def __init__(self, chunks: AsyncIterable[bytes]) -> None:
+        self._chunks = chunks
+        self._reads: AsyncGenerator[list[Any]] | None = None
+
+    def reads(self) -> AsyncIterator[list[Any]]:
+        if self._reads is None:
+            self._reads = self._decode()
+        return self._reads
+
+    async def _decode(self) -> AsyncGenerator[list[Any]]:
+        decoder = SSEDecoder()
+        async for chunk in self._chunks:
+            batch, done = _batch(decoder, chunk)
+            if batch:
+                yield batch
+            if done:
+                return
+
+    async def __aiter__(self) -> AsyncIterator[Any]:
+        async for batch in self.reads():
+            for event in batch:
+                yield event
+
+    async def aclose(self) -> None:
+        """Stop reading; closes the byte source where it can be closed."""
+        if self._reads is not None:
+            await self._reads.aclose()
+        closer = getattr(self._chunks, "aclose", None)
+        if callable(closer):
+            result = closer()
+            if inspect.isawaitable(result):
+                await result
+
+
+def sse_json(chunks: Iterable[bytes]) -> JSONEvents:
     """Each event's data as JSON, until `data: [DONE]`: what the provider adapters read."""
-    for event in sse_events(chunks):
-        if event.data == "[DONE]":
-            return
-        yield event.json()
+    return JSONEvents(chunks)
 
 
-async def asse_json(chunks: AsyncIterable[bytes]) -> AsyncIterator[Any]:
+def asse_json(chunks: AsyncIterable[bytes]) -> AsyncJSONEvents:
     """The async twin of `sse_json`."""
-    async for event in asse_events(chunks):
-        if event.data == "[DONE]":
-            return
-        yield event.json()
+    return AsyncJSONEvents(chunks)
