@@ -81,6 +81,8 @@ class StreamParser(Generic[P, M]):
 
     def feed(self, text: str) -> P:
         """Consume one chunk; return the snapshot after it."""
+        if type(text) is not str:
+            _not_text(text)  # before any state changes: the parser stays usable
         if self._error is not None:
             if text:
                 self._receive(text)
@@ -171,6 +173,18 @@ class StreamParser(Generic[P, M]):
     ) -> AsyncSnapshotStream[P, M]:
         """The async twin of `stream`."""
         return AsyncSnapshotStream(cls(**options), chunks)
+
+
+def _not_text(chunk: object) -> None:
+    if isinstance(chunk, str):
+        return  # a str subclass is text
+    hint = ""
+    if isinstance(chunk, bytes | bytearray | memoryview):
+        hint = (
+            "; decode it first, or for Server-Sent Event bytes use sse_json() with a "
+            "provider adapter"
+        )
+    raise TypeError(f"feed() takes a str chunk, got {type(chunk).__name__}{hint}")
 
 
 class _Stream(Generic[P, M]):

@@ -634,3 +634,22 @@ def test_the_outcome_does_not_depend_on_the_chunking(text: str) -> None:
                     whole.error.path,
                     whole.error.position,
                 ), cut
+
+
+@pytest.mark.parametrize(
+    ("chunk", "hint"),
+    [(b'"Ada"', "sse_json"), (bytearray(b"x"), "decode it first"), (3, ""), (None, "")],
+)
+def test_a_chunk_that_is_not_text_is_refused_and_the_parser_goes_on(
+    chunk: object, hint: str
+) -> None:
+    parser = MeetingInfoParser()
+    parser.feed('{"location": ')
+    with pytest.raises(TypeError, match=f"feed\\(\\) takes a str chunk, got .*{hint}"):
+        parser.feed(chunk)  # type: ignore[arg-type]
+    assert parser.text == '{"location": '
+    parser.feed('"Room B"')
+    assert parser.snapshot.location == "Room B"
+    rest = ', "users": [], "date": "d", "budget": 1, "deadline": "x"}'
+    assert parser.feed(rest).budget == 1
+    assert parser.close().location == "Room B"
