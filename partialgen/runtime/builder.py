@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, RootModel, ValidationError
 
 from .errors import ImpossiblePrefixError, InvalidOutputError, Path
 from .frames import (
@@ -93,14 +93,43 @@ class Builder:
         self.str_value = ""
         self.str_parts: list[str] = []
         self.str_committed = False  # a literal's value is already shown
+        # Rule 14: a RootModel's document is its root value itself, not an object.
+        self.root_value = issubclass(root.full, RootModel)
         self.root_snapshot: BaseModel = ModelFrame(self, 0, root).build()
         self.dirty = -1
+
+    def root_openers(self) -> str | None:
+        """The characters the root may start with, to skip prose up to; None for a root
+        that may be a scalar (then only whitespace and a fence are skipped)."""
+        if not self.root_value:
+            return "{"
+        accepts = self.root.by_key["root"].spec.accepts
+        if accepts & (STRING | NUMBER | BOOL | NULL):
+            return None
+        return ("{" if accepts & OBJECT else "") + ("[" if accepts & ARRAY else "")
+
+    def _enter_root(self, pos: int) -> None:
+        """The root value of a RootModel starts: its frame, with the `root` key read."""
+        frame = ModelFrame(self, pos, self.root)
+        self.stack.append(frame)
+        frame.key("root", pos)
+
+    def _root_value_done(self, end: int) -> None:
+        """After a value completed: a RootModel's root closes with its root value."""
+        if self.root_value and len(self.stack) == 1:
+            frame = self.stack[-1]
+            assert isinstance(frame, ModelFrame)
+            self.root_snapshot = frame.close(end)
+            self.stack.pop()
+            self.dirty = -1
 
     # -- paths and errors ---------------------------------------------------------------
 
     def path(self, depth: int | None = None) -> Path:
         """The path to the value being received (or to the frame at `depth`)."""
         frames = self.stack if depth is None else self.stack[:depth]
+        if self.root_value:  # the root value is the document: `root` is no JSON key
+            frames = frames[1:]
         return tuple(k for k in (f.slot_key() for f in frames) if k is not None)
 
     def _invalid(self, error: ValidationError, pos: int) -> InvalidOutputError:
@@ -142,8 +171,10 @@ class Builder:
 
     def _push(self, kind: int, pos: int) -> None:
         if not self.stack:
-            self.stack.append(ModelFrame(self, pos, self.root))
-            return
+            if not self.root_value:
+                self.stack.append(ModelFrame(self, pos, self.root))
+                return
+            self._enter_root(pos)
         top = self.stack[-1]
         if top.captures:
             top.event("begin_object" if kind == OBJECT else "begin_array", (pos,))  # type: ignore[attr-defined]
@@ -179,6 +210,7 @@ class Builder:
         assert isinstance(parent, Container)
         parent.put_child(snapshot, frame)
         parent.slot_done()
+        self._root_value_done(end)
 
     def end_array(self, end: int) -> None:
         # A method, not an alias of end_object: mypyc's compiled class mishandles those.
@@ -221,6 +253,7 @@ class Builder:
         if frame.spec is not None:  # None: an ignored key's value
             parent.set_value(self._convert(frame.spec, frame.start, end))
             parent.slot_done()
+            self._root_value_done(end)
 
     def decide_union(
         self, frame: UnionFrame, member: Model, by_keys: bool = False
@@ -259,6 +292,8 @@ class Builder:
     # -- strings --------------------------------------------------------------------------
 
     def string_start(self, pos: int) -> None:
+        if not self.stack:
+            self._enter_root(pos)
         top = self.stack[-1]
         self.str_start = pos
         if top.captures:
@@ -356,11 +391,14 @@ class Builder:
         else:
             frame.set_value(self._convert(self.str_spec, self.str_start, end))
         frame.slot_done()
+        self._root_value_done(end)
 
     # -- numbers and keywords -------------------------------------------------------------
 
     def scalar_start(self, first: str, pos: int) -> None:
         """A wrong kind of value fails at its first character, not when it completes."""
+        if not self.stack:
+            self._enter_root(pos)
         if not self.stack[-1].captures:
             self._slot(_kind_of(first), pos)
 
@@ -380,6 +418,7 @@ class Builder:
             value = self._convert(spec, pos, end)
         frame.set_value(value)
         frame.slot_done()
+        self._root_value_done(end)
 
     # -- snapshots --------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Generic, TypeVar, cast
 
-from pydantic import BaseModel
+from pydantic import BaseModel, RootModel
 
 from .parser import StreamParser
 from .requests import ITEMS_KEY
@@ -57,6 +57,11 @@ class ItemsParser(StreamParser[PartialItems, Items], Generic[P, M]):
     """
 
     def __init__(self, item: type[StreamParser[P, M]], **options: Any) -> None:
+        if issubclass(item.spec.full, RootModel):
+            raise TypeError(
+                f"ItemsParser reads a list of objects; {item.spec.full.__name__} is a "
+                f"RootModel: stream it with {item.__name__} itself"
+            )
         if options.get("keep_items") is False:
             raise ValueError(
                 "ItemsParser keeps its items: keep_items=False does not apply"

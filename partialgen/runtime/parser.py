@@ -58,7 +58,9 @@ class StreamParser(Generic[P, M]):
         self._receive = self._chunks.append
         self._builder = Builder(self._tables(), self._received, keep_items)
         drops = self._received.drops if lenient else None
-        self._tokenizer = Tokenizer(self._builder, max_depth, drops)
+        self._tokenizer = Tokenizer(
+            self._builder, max_depth, drops, self._builder.root_openers()
+        )
         # Bound once: `feed` runs for every chunk, and these are its whole path.
         self._scan = self._tokenizer.feed
         self._publish = self._builder.publish
@@ -119,13 +121,20 @@ class StreamParser(Generic[P, M]):
         """The validated full model; raises IncompleteOutputError if the text ended early."""
         if self._error is not None:
             raise self._error
+        if self._builder.result is None:
+            try:
+                self._tokenizer.end_of_text()
+            except InvalidOutputError as e:
+                self._fail(e)
+            self._publish()
         result = self._builder.result
         if result is None:
             path = self._builder.path()
+            what = "value" if self._builder.root_value else "object"
             if not self._tokenizer.started:
-                started = "no JSON object was received"
+                started = f"no JSON {what} was received"
             else:
-                started = "the root object has not closed"
+                started = f"the root {what} has not closed"
                 if path:
                     started += f"; the text stopped at {format_path(path)}"
             self._error = IncompleteOutputError(

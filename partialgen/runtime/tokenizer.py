@@ -20,6 +20,7 @@ STRING, KEY_STRING, NUMBER, WORD, DONE, COMMENT = range(7, 13)
 _STRING_STOP = re.compile(r'["\\]')
 _NUMBER_RUN = re.compile(r"[0-9eE.+\-]*")
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+_FENCE = re.compile(r"```[^`\n]*\n")  # a Markdown code fence's opening line
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?\Z")
 _WORDS = ("true", "false", "null", "NaN", "Infinity", "-Infinity")
 _SIMPLE_ESCAPES = {
@@ -68,6 +69,7 @@ class Tokenizer:
         "max_depth",
         "number_parts",
         "offset",
+        "openers",
         "pending",
         "piece",
         "resume",
@@ -83,8 +85,12 @@ class Tokenizer:
         sink: TokenSink,
         max_depth: int,
         drops: list[tuple[int, int]] | None = None,
+        openers: str | None = "{",
     ) -> None:
         self.sink = sink
+        # Rule 14: prose before the root is skipped up to one of these characters; for
+        # a root that may be a scalar (None), only whitespace and a code fence are.
+        self.openers = re.compile("[" + re.escape(openers) + "]") if openers else None
         self.piece = sink.string_chunk  # the fast path's only call, bound once
         # Lenient mode (drops is a list): comments and trailing commas are accepted, and
         # their spans recorded so the text pydantic validates leaves them out.
@@ -246,12 +252,35 @@ class Tokenizer:
             elif state == WORD:
                 i = self._word(chunk, i, base)
             elif state == BEFORE:
-                j = chunk.find("{", i)
-                if j < 0:
+                if self.openers is None:
+                    i = self._before_scalar(chunk, i, base)
+                    continue
+                m = self.openers.search(chunk, i)
+                if m is None:
                     return
-                i = self._start_value(chunk, j, base)
+                i = self._start_value(chunk, m.start(), base)
             else:  # DONE: text after the root (a closing fence, a second object) is ignored
                 return
+
+    def _before_scalar(self, chunk: str, i: int, base: int) -> int:
+        """Before a root that may be a scalar: a fence's opening line, or the value."""
+        if chunk[i] != "`":
+            return self._start_value(chunk, i, base)
+        fence = _FENCE.match(chunk, i)
+        if fence is not None:
+            return fence.end()
+        rest = chunk[i:]
+        if "\n" not in rest and (rest.startswith("```") or "```".startswith(rest)):
+            self.pending = rest  # a fence cut by the chunk boundary
+            return len(chunk)
+        return self._start_value(chunk, i, base)  # not a fence: malformed
+
+    def end_of_text(self) -> None:
+        """The text ended: a number or literal that is the whole root is complete."""
+        if not self.stack and self.state == NUMBER:
+            self._end_number(self.offset)
+        elif not self.stack and self.state == WORD:
+            self._end_word(self.offset)
 
     def _trailing_comma(self, in_object: bool) -> bool:
         """In lenient mode, a closer right after a comma: drop the comma."""

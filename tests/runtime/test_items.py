@@ -135,3 +135,12 @@ def test_options_go_to_the_parser_and_items_are_always_kept() -> None:
     assert [u.name for u in parser.take()] == ["Ada"]
     with pytest.raises(ValueError, match="keeps its items"):
         ItemsParser(UserParser, keep_items=False)
+
+
+def test_a_root_model_is_not_an_item() -> None:
+    from generated.roots import TagsParser
+
+    with pytest.raises(
+        TypeError, match="Tags is a RootModel: stream it with TagsParser"
+    ):
+        ItemsParser(TagsParser)
