@@ -1,4 +1,5 @@
-"""A local HTTP server replaying recorded OpenAI and Anthropic Server-Sent Event streams.
+"""A local HTTP server replaying recorded OpenAI, Anthropic and Gemini Server-Sent Event
+streams.
 
 Tests, `partialgen demo` and the README examples point the real SDK clients at it, so
 the whole path (HTTP, the SDK's SSE decoding, our adapters, the parser) runs with no
@@ -8,7 +9,7 @@ network and no API key:
         client = OpenAI(base_url=replay.base_url, api_key="replay")
 
 Every POST whose path ends with the recording's endpoint (`/chat/completions`,
-`/responses`, `/messages`) gets the recorded bytes, split at awkward places (inside
+`/responses`, `/messages`, Gemini's `:streamGenerateContent`) gets the recorded bytes, split at awkward places (inside
 multi-byte UTF-8 characters among them), one HTTP chunk per piece, with an optional delay
 between events. Only the standard library is used: the server binds 127.0.0.1 on an
 ephemeral port and runs in a daemon thread until the `with` block ends.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import select
 import socket
 import threading
@@ -25,6 +27,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from typing import Any
@@ -34,6 +37,8 @@ ENDPOINTS = {
     "openai-chat-": "/chat/completions",
     "openai-responses-": "/responses",
     "anthropic-": "/messages",
+    # google-genai: POST {base_url}/v1beta/models/{model}:streamGenerateContent?alt=sse
+    "gemini-": ":streamGenerateContent",
 }
 
 
@@ -129,10 +134,11 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.loads(raw) if raw else None
         except ValueError:
             body = raw.decode("utf-8", "replace")
-        exchange = Exchange(self.path.split("?")[0], body)
+        path, _, query = self.path.partition("?")
+        exchange = Exchange(path, body)
         script.exchanges.append(exchange)
         try:
-            problem = self._problem(exchange, script)
+            problem = self._problem(exchange, script, query)
             if problem:
                 exchange.status = problem[0]
                 self._error(*problem)
@@ -141,21 +147,28 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             exchange.finished.set()
 
-    def _problem(self, exchange: Exchange, script: _Script) -> tuple[int, str] | None:
+    def _problem(
+        self, exchange: Exchange, script: _Script, query: str
+    ) -> tuple[int, str] | None:
         if not exchange.path.endswith(script.endpoint):
             return 404, f"this replay serves {script.endpoint}, not {exchange.path}"
-        if (
-            not isinstance(exchange.body, dict)
-            or exchange.body.get("stream") is not True
-        ):
+        if not isinstance(exchange.body, dict):
+            return 400, "this replay serves JSON requests only"
+        # OpenAI and Anthropic ask for a stream in the body, Gemini in the query.
+        if exchange.body.get("stream") is not True and "alt=sse" not in query:
             return 400, "this replay serves streams only: pass stream=True"
         return None
 
     def _error(self, status: int, message: str) -> None:
-        # Both SDKs read `error.message` from this shape.
+        # The SDKs read `error.message` from this shape (google-genai also `code`).
         payload = {
             "type": "error",
-            "error": {"type": "replay_error", "message": message},
+            "error": {
+                "type": "replay_error",
+                "message": message,
+                "code": status,
+                "status": HTTPStatus(status).name,
+            },
         }
         data = json.dumps(payload).encode()
         self.send_response(status)
@@ -218,12 +231,16 @@ class _Handler(BaseHTTPRequestHandler):
         return False
 
 
+# A blank line ends an event; Gemini's lines end with CRLF.
+_EVENT_END = re.compile(rb"\r\n\r\n|\n\n")
+
+
 def _events(body: bytes) -> Iterator[bytes]:
     """SSE events with their blank-line terminators, so pacing happens per event."""
     start = 0
-    while (end := body.find(b"\n\n", start)) != -1:
-        yield body[start : end + 2]
-        start = end + 2
+    for end in _EVENT_END.finditer(body):
+        yield body[start : end.end()]
+        start = end.end()
     if start < len(body):
         yield body[start:]
 

@@ -58,6 +58,26 @@ class RefusalError(PartialgenError):
         self.refusal = refusal
 
 
+class BlockedError(RefusalError):
+    """The provider's filters stopped the answer or the prompt (Gemini's `SAFETY`,
+    `RECITATION`, `PROHIBITED_CONTENT`, a prompt's `blockReason`, ...). `reason` is the
+    provider's word, `refusal` what it said; a RefusalError, so one `except` serves both.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        refusal: str,
+        *,
+        snapshot: BaseModel | None = None,
+        text: str = "",
+    ) -> None:
+        super().__init__(refusal, snapshot=snapshot, text=text)
+        self.reason = reason
+        self.message = f"the provider blocked the answer ({reason}): {refusal}"
+        self.args = (self.message,)
+
+
 class InvalidOutputError(PartialgenError):
     """The text cannot become a valid model: where, at which offset, and why."""
 

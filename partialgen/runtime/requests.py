@@ -5,6 +5,7 @@
     text={"format": openai_responses_format(MeetingInfo)}     # Responses API
     tools=[openai_responses_tool(MeetingInfo)]                # Responses API
     tools=[anthropic_tool(MeetingInfo)]                       # Anthropic Messages
+    config=genai_config(MeetingInfo)                          # Gemini (google-genai)
 
 The schema is pydantic's JSON Schema of the model (aliases as keys). OpenAI's strict mode
 (constrained decoding: the output always fits the schema) accepts a subset of JSON Schema:
@@ -32,6 +33,7 @@ from pydantic import BaseModel
 
 if TYPE_CHECKING:  # the SDKs' TypedDicts, so results pass their type checks as they are
     from anthropic.types import JSONOutputFormatParam, ToolParam
+    from google.genai.types import GenerateContentConfigDict
     from openai.types.chat import ChatCompletionFunctionToolParam
     from openai.types.responses import (
         FunctionToolParam,
@@ -258,6 +260,24 @@ def anthropic_output_format(
 def output_format_for(subject: Subject, strict: bool | None) -> JSONOutputFormatParam:
     schema = _schema(subject, strict)[0]
     return cast("JSONOutputFormatParam", {"type": "json_schema", "schema": schema})
+
+
+def genai_config(model: type[BaseModel]) -> GenerateContentConfigDict:
+    """Gemini's `config` for `generate_content_stream` (google-genai): JSON output with
+    `model`'s JSON Schema as `response_json_schema`. Add your own settings beside it:
+    `config={**genai_config(MeetingInfo), "temperature": 0}`.
+
+    The schema is pydantic's, as it is: Gemini's `response_json_schema` takes JSON
+    Schema itself (`$ref`/`$defs`, `anyOf`, `enum`, nullable types), unlike the older
+    `response_schema` (an OpenAPI subset), and keeps the schema's key order."""
+    return genai_config_for(Subject.of(model))
+
+
+def genai_config_for(subject: Subject) -> GenerateContentConfigDict:
+    return {
+        "response_mime_type": "application/json",
+        "response_json_schema": copy.deepcopy(subject.schema),
+    }
 
 
 def _schema(subject: Subject, strict: bool | None) -> tuple[dict[str, Any], bool]:

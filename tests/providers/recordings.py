@@ -2,7 +2,8 @@
 
 Each recording is byte for byte what the provider's API sends for a streamed request:
 OpenAI Chat Completions chunks (`data: {...}` lines, `data: [DONE]` at the end), OpenAI
-Responses API events and Anthropic Messages events (each with its `event:` line). The
+Responses API events and Anthropic Messages events (each with its `event:` line), and
+Gemini `streamGenerateContent?alt=sse` chunks (CRLF line ends, several tokens a chunk). The
 model's text is cut the way token streams cut it, plus on purpose at awkward places:
 inside keys, right after a backslash, inside `\\u` escapes and between the two halves
 of a surrogate pair, inside numbers. Multi-byte characters travel as raw UTF-8, so the
@@ -395,6 +396,68 @@ def anthropic(
     return _sse(lines)
 
 
+# -- Gemini (streamGenerateContent?alt=sse) ---------------------------------------------
+
+
+def gemini(
+    text: str,
+    *,
+    seed: int,
+    finish: str | None = "STOP",
+    thoughts: Iterable[str] = (),
+    usage: tuple[int, int, int] = (212, 131, 0),
+) -> str:
+    """A Gemini API stream answering `text`: `thoughts` first as thought parts (as with
+    `include_thoughts=True`), then the text a few tokens a chunk, the last chunk with
+    `finish` (None: the stream just stops). `usage`: prompt, candidates and thoughts
+    token counts of the whole answer; each chunk reports the running counts."""
+    ids = _Ids(seed)
+    response_id = ids.make("", 22)
+    prompt, answer, thinking = usage
+    pieces = token_pieces(text, seed)
+    groups = ["".join(pieces[i : i + 4]) for i in range(0, len(pieces), 4)] or [""]
+    thought_parts = [{"text": t, "thought": True} for t in thoughts]
+    chunks: list[list[dict[str, Any]]] = [[p] for p in thought_parts]
+    chunks += [[{"text": g}] for g in groups]
+    if thought_parts:  # a thinking model signs the first part of its answer
+        chunks[len(thought_parts)][0]["thoughtSignature"] = "c2lnbmF0dXJl"
+    lines = []
+    for n, parts in enumerate(chunks, 1):
+        candidate: dict[str, Any] = {
+            "content": {"parts": parts, "role": "model"},
+            "index": 0,
+        }
+        last = n == len(chunks)
+        if last and finish is not None:
+            candidate["finishReason"] = finish
+            if finish == "SAFETY":
+                candidate["safetyRatings"] = [
+                    {
+                        "category": "HARM_CATEGORY_DANGEROUS_CONTENT",
+                        "probability": "HIGH",
+                        "blocked": True,
+                    }
+                ]
+        # The answer's tokens so far, in proportion to its chunks sent so far.
+        sent = max(0, n - len(thought_parts))
+        written = answer if last else answer * sent // len(groups)
+        counts: dict[str, Any] = {"promptTokenCount": prompt}
+        if written:
+            counts["candidatesTokenCount"] = written
+        if thinking:
+            counts["thoughtsTokenCount"] = thinking
+        counts["totalTokenCount"] = prompt + written + thinking
+        counts["promptTokensDetails"] = [{"modality": "TEXT", "tokenCount": prompt}]
+        body = {
+            "candidates": [candidate],
+            "usageMetadata": counts,
+            "modelVersion": "gemini-2.5-flash",
+            "responseId": response_id,
+        }
+        lines.append("data: " + json.dumps(body, ensure_ascii=False))
+    return "".join(line + "\r\n\r\n" for line in lines)
+
+
 INTRO = "I'll extract the meeting details from the notes."
 
 RECORDINGS: dict[str, Callable[[], str]] = {
@@ -444,6 +507,7 @@ RECORDINGS: dict[str, Callable[[], str]] = {
         seed=9,
         cut=150,
     ),
+    "gemini-meeting": lambda: gemini(MEETING, seed=13),
 }
 
 

@@ -56,7 +56,7 @@ def test_unknown_recordings_and_providers() -> None:
     with pytest.raises(ValueError, match="no recording named 'nope'; known: anthropic"):
         read_recording("nope")
     with pytest.raises(ValueError, match="names no provider"):
-        endpoint_of("gemini-x")
+        endpoint_of("mistral-x")
 
 
 def test_requests_are_recorded_and_non_streaming_ones_refused() -> None:

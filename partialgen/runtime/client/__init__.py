@@ -16,9 +16,11 @@ from .attempts import Attempt, RetriesExhaustedError
 from .clients import (
     AnthropicMode,
     AsyncPartialClient,
+    GenAIMode,
     OpenAIMode,
     PartialClient,
     from_anthropic,
+    from_genai,
     from_openai,
 )
 from .iterable import AsyncIterableStream, IterableStream
@@ -30,11 +32,13 @@ __all__ = [
     "AsyncPartialClient",
     "AsyncPartialStream",
     "Attempt",
+    "GenAIMode",
     "IterableStream",
     "OpenAIMode",
     "PartialClient",
     "PartialStream",
     "RetriesExhaustedError",
     "from_anthropic",
+    "from_genai",
     "from_openai",
 ]

@@ -12,12 +12,14 @@ from pydantic import BaseModel
 from ..items import Items, ItemsParser, PartialItems
 from ..parser import StreamParser
 from ..requests import Subject
-from .dialects import ANTHROPIC_MODES, OPENAI_MODES, Dialect
+from .dialects import ANTHROPIC_MODES, GENAI_MODES, OPENAI_MODES, Dialect
 from .iterable import AsyncIterableStream, IterableStream
 from .stream import AsyncPartialStream, Attempts, PartialStream
 
 if TYPE_CHECKING:  # the SDK clients, for the overloads only
     from anthropic import Anthropic, AsyncAnthropic
+    from google.genai import Client as GenAIClient
+    from google.genai.client import AsyncClient as AsyncGenAIClient
     from openai import AsyncOpenAI, OpenAI
 
 P = TypeVar("P", bound=BaseModel)
@@ -25,6 +27,7 @@ M = TypeVar("M", bound=BaseModel)
 
 OpenAIMode = Literal["json_schema", "tools", "responses", "responses_tools"]
 AnthropicMode = Literal["tools", "json"]
+GenAIMode = Literal["json"]
 
 
 class _Client:
@@ -270,3 +273,22 @@ def from_anthropic(
     """
     dialect = _dialect(ANTHROPIC_MODES, mode, "Anthropic")
     return _wrap(client, client.messages.create, dialect)
+
+
+@overload
+def from_genai(
+    client: AsyncGenAIClient, *, mode: GenAIMode = ...
+) -> AsyncPartialClient: ...
+@overload
+def from_genai(client: GenAIClient, *, mode: GenAIMode = ...) -> PartialClient: ...
+def from_genai(
+    client: Any, *, mode: GenAIMode = "json"
+) -> PartialClient | AsyncPartialClient:
+    """One-call streaming over a google-genai `genai.Client()` (Gemini API or Vertex
+    AI); pass its `client.aio` for async methods.
+
+    The call is `generate_content_stream(model=..., contents=..., config=...)`; the
+    mode `json` adds JSON output with the model's JSON Schema to `config`.
+    """
+    dialect = _dialect(GENAI_MODES, mode, "Gemini")
+    return _wrap(client, client.models.generate_content_stream, dialect)

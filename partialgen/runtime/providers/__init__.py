@@ -14,6 +14,7 @@ One function per provider and part of the answer:
 | OpenAI Responses function call arguments     | `openai_responses_function_calls` |
 | Anthropic `text_delta`                       | `anthropic_text`                  |
 | Anthropic tool use `input_json_delta`        | `anthropic_tool_uses`             |
+| Gemini (google-genai) `candidates[0].content.parts[].text` | `genai_content`     |
 | plain text chunks                            | `text_snapshots`                  |
 
 Each takes the SDK's sync or async stream (or anything yielding the same events, as
@@ -39,6 +40,7 @@ from .document import ProviderStream
 from .errors import ProviderError, UnknownToolError
 from .events import (
     AnthropicReader,
+    GeminiReader,
     OpenAIChatReader,
     OpenAIResponsesReader,
     Reader,
@@ -86,6 +88,7 @@ __all__ = [
     "anthropic_tool_uses",
     "asse_events",
     "asse_json",
+    "genai_content",
     "openai_chat_content",
     "openai_chat_tool_calls",
     "openai_responses_function_calls",
@@ -127,6 +130,21 @@ def anthropic_text(
     """Snapshots of the text blocks of an Anthropic Messages stream (JSON answered as
     text, e.g. with an output format or a `{` prefill: include the prefill yourself)."""
     return ProviderStream(stream, AnthropicReader(), parser(**options))
+
+
+def genai_content(
+    stream: Events,
+    parser: type[StreamParser[P, M]],
+    *,
+    candidate: int = 0,
+    **options: Any,
+) -> ProviderStream[P, M]:
+    """Snapshots of the text parts of a Gemini `generate_content_stream` (google-genai,
+    with `genai_config(Model)`), or of its raw SSE through `sse_json`. Thought parts
+    are `reasoning`, never parsed; `MAX_TOKENS` raises IncompleteOutputError, a block by
+    the provider's filters (`SAFETY`, a blocked prompt, ...) BlockedError. With
+    `candidate_count > 1`, `candidate` picks the answer followed."""
+    return ProviderStream(stream, GeminiReader(candidate), parser(**options))
 
 
 def _tool_calls(

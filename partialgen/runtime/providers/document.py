@@ -7,7 +7,7 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel
 
-from ..errors import IncompleteOutputError, RefusalError
+from ..errors import IncompleteOutputError
 from ..parser import StreamParser
 from .events import CallStart, Outcome, Piece, Reader, Text, TokenUsage
 from .pump import Events, Pump, ended_early
@@ -42,14 +42,11 @@ class Document(Outcome, Generic[P, M]):
     def finish(self) -> None:
         if self.result is not None:
             return
-        if self._refusal or self._refused:
-            # Anthropic has no separate refusal text: what the model wrote explains it.
-            words = "".join(self._refusal) or self.parser.text.strip()
-            raise RefusalError(
-                words or "(no explanation given)",
-                snapshot=self.parser.snapshot,
-                text=self.parser.text,
-            )
+        refused = self.refusal_error(
+            self.parser.text, self.parser.snapshot, self.parser.text
+        )
+        if refused is not None:
+            raise refused
         try:
             self.result = self.parser.close()
         except IncompleteOutputError as error:

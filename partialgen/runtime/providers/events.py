@@ -14,11 +14,14 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 
+from ..errors import BlockedError, RefusalError
 from .errors import ProviderError
 
 
 def field(obj: object, name: str) -> Any:
     """A field of an event: SDK objects have attributes, decoded JSON has keys."""
+    if type(obj) is dict:  # decoded JSON: checked first, it is the fast path
+        return obj.get(name)
     if obj is None:
         return None
     if isinstance(obj, Mapping):
@@ -66,10 +69,12 @@ class Refusal:
 
 @dataclass(frozen=True, slots=True)
 class Finish:
-    """Why generation stopped, in the provider's words; `refused` for a refusal stop."""
+    """Why generation stopped, in the provider's words; `refused` for a refusal stop,
+    `blocked` when the provider's filters stopped it (a refusal too)."""
 
     reason: str
     refused: bool = False
+    blocked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,6 +324,110 @@ class AnthropicReader:
         return []
 
 
+def _either(obj: object, snake: str, camel: str) -> Any:
+    """A field the SDK's objects name in snake_case and the REST JSON in camelCase
+    (a dict in snake_case, as `model_dump()` writes it, is read too)."""
+    if isinstance(obj, Mapping):
+        value = obj.get(camel)
+        return obj.get(snake) if value is None else value
+    # Only the snake_case name: a pydantic object's missing attribute is slow to miss.
+    return None if obj is None else getattr(obj, snake, None)
+
+
+def _word(value: object) -> str | None:
+    """An enum's value (the SDK's), or the string itself (the JSON's)."""
+    value = getattr(value, "value", value)
+    return value if isinstance(value, str) and value else None
+
+
+# What Gemini's finish reasons for an answer its filters stopped mean (prompt block
+# reasons use the same words, plus JAILBREAK and OTHER).
+GEMINI_BLOCKS = {
+    "SAFETY": "the safety filters flagged it",
+    "RECITATION": "it recited training data too closely",
+    "BLOCKLIST": "it contained a blocklisted term",
+    "PROHIBITED_CONTENT": "it contained prohibited content",
+    "SPII": "it contained sensitive personal information",
+    "IMAGE_SAFETY": "the safety filters flagged an image",
+    "IMAGE_PROHIBITED_CONTENT": "an image contained prohibited content",
+    "IMAGE_RECITATION": "an image recited training data too closely",
+    "MODEL_ARMOR": "Model Armor blocked it",
+    "JAILBREAK": "it was taken for a jailbreak attempt",
+}
+
+
+class GeminiReader:
+    """`generateContent` stream chunks, as the SDK's objects or the REST JSON
+    (`sse_json`): the text parts of one candidate, its thought parts as reasoning,
+    usage, the finish reason, and blocks by the provider's filters.
+
+    Usage: input is `promptTokenCount` (+ `toolUsePromptTokenCount`), output is
+    `candidatesTokenCount` + `thoughtsTokenCount`, since thinking tokens are billed as
+    output; the two then add up to `totalTokenCount`.
+    """
+
+    def __init__(self, candidate: int = 0) -> None:
+        if candidate < 0:
+            raise ValueError(
+                f"candidate is a candidate's index, 0 or more; got {candidate}"
+            )
+        self.candidate = candidate
+
+    def read(self, event: Any) -> list[Piece]:
+        error = field(event, "error")
+        if error is not None:
+            return [Failure(_message(error, "the stream reported an error"), error)]
+        pieces: list[Piece] = []
+        usage = _either(event, "usage_metadata", "usageMetadata")
+        if usage is not None:
+            pieces.append(_gemini_usage(usage))
+        feedback = _either(event, "prompt_feedback", "promptFeedback")
+        blocked = _word(_either(feedback, "block_reason", "blockReason"))
+        if blocked is not None and blocked != "BLOCKED_REASON_UNSPECIFIED":
+            said = _either(feedback, "block_reason_message", "blockReasonMessage")
+            why = GEMINI_BLOCKS.get(blocked, blocked.lower())
+            pieces.append(Refusal(said or f"the prompt was blocked: {why}"))
+            pieces.append(Finish(blocked, blocked=True))
+        for candidate in field(event, "candidates") or ():
+            if (field(candidate, "index") or 0) != self.candidate:
+                continue
+            for part in field(field(candidate, "content"), "parts") or ():
+                text = field(part, "text")
+                if isinstance(text, str) and text:
+                    pieces.append(
+                        Reasoning(text) if field(part, "thought") else Text(text)
+                    )
+            reason = _word(_either(candidate, "finish_reason", "finishReason"))
+            if reason is None:
+                continue
+            if reason in GEMINI_BLOCKS:
+                said = _either(candidate, "finish_message", "finishMessage")
+                why = GEMINI_BLOCKS[reason]
+                pieces.append(Refusal(said or f"the output was blocked: {why}"))
+                pieces.append(Finish(reason, blocked=True))
+            else:
+                pieces.append(Finish(reason))
+        return pieces
+
+
+def _gemini_usage(usage: object) -> Usage:
+    def total(*names: tuple[str, str]) -> int | None:
+        counts = [_count(_either(usage, *name)) for name in names]
+        known = [c for c in counts if c is not None]
+        return sum(known) if known else None
+
+    return Usage(
+        total(
+            ("prompt_token_count", "promptTokenCount"),
+            ("tool_use_prompt_token_count", "toolUsePromptTokenCount"),
+        ),
+        total(
+            ("candidates_token_count", "candidatesTokenCount"),
+            ("thoughts_token_count", "thoughtsTokenCount"),
+        ),
+    )
+
+
 class Outcome:
     """How a provider's answer ended: refusal text, finish reason, reported failures.
 
@@ -331,6 +440,7 @@ class Outcome:
         self.thoughts: list[str] = []
         self._refused = False
         self._refusal: list[str] = []
+        self._blocked: str | None = None  # the reason the provider's filters gave
 
     def note(self, piece: Piece, snapshot: BaseModel | None, text: str) -> bool:
         """Record `piece` if it is about the outcome; False for any other piece."""
@@ -342,7 +452,9 @@ class Outcome:
             self._refusal.append(piece.text)
         elif isinstance(piece, Finish):
             self.finish_reason = piece.reason
-            self._refused = self._refused or piece.refused
+            self._refused = self._refused or piece.refused or piece.blocked
+            if piece.blocked:
+                self._blocked = piece.reason
         elif isinstance(piece, Failure):
             raise ProviderError(
                 f"the provider reported an error: {piece.message}",
@@ -353,6 +465,19 @@ class Outcome:
         else:
             return False
         return True
+
+    def refusal_error(
+        self, said: str, snapshot: BaseModel | None, text: str
+    ) -> RefusalError | None:
+        """The error for a refused or blocked answer (None if it was neither). `said` is
+        what the model wrote: the explanation when the provider sent none apart
+        (Anthropic)."""
+        if not (self._refusal or self._refused):
+            return None
+        words = "".join(self._refusal) or said.strip() or "(no explanation given)"
+        if self._blocked is not None:
+            return BlockedError(self._blocked, words, snapshot=snapshot, text=text)
+        return RefusalError(words, snapshot=snapshot, text=text)
 
     def reasoning(self) -> str:
         """The reasoning text so far (joined once per read, not per piece)."""

@@ -34,6 +34,12 @@ STOP_REASONS = {
     "pause_turn": "the provider paused the turn",
     "tool_calls": "the model called a tool instead",
     "tool_use": "the model called a tool instead",
+    # Gemini's words
+    "MAX_TOKENS": "the model reached its output token limit",
+    "CONTINUATION": "the request's token limit stopped it; continue with its token",
+    "LANGUAGE": "the model does not support the prompt's language",
+    "UNEXPECTED_TOOL_CALL": "the model called a tool instead",
+    "MALFORMED_FUNCTION_CALL": "the model called a tool instead",
 }
 
 

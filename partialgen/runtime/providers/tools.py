@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from ..errors import IncompleteOutputError, PartialgenError, RefusalError
+from ..errors import IncompleteOutputError, PartialgenError
 from ..parser import StreamParser
 from .errors import UnknownToolError
 from .events import (
@@ -157,11 +157,10 @@ class Calls(Outcome, Generic[P, M]):
         return f"tool call {index} ({self.names[index]!r}, id {self.ids[index]!r})"
 
     def finish(self) -> None:
-        if self._refusal or self._refused:
-            words = "".join(self._refusal) or "".join(self.prose).strip()
-            raise RefusalError(
-                words or "(no explanation given)", text="".join(self.prose)
-            )
+        prose = "".join(self.prose)
+        refused = self.refusal_error(prose, None, prose)
+        if refused is not None:
+            raise refused
         for index in sorted(self.parsers):
             if index not in self.complete:
                 try:
