@@ -70,9 +70,24 @@ def test_any_chunking(cuts: list[int]) -> None:
     assert list(sse_events(split(BODY, cuts))) == EXPECTED
 
 
-def test_a_leading_byte_order_mark_is_dropped_and_invalid_utf8_replaced() -> None:
-    events = list(sse_events([b"\xef\xbb", b"\xbfdata: a\xff\n\n"]))
-    assert events == [ServerSentEvent("a\ufffd")]
+def test_a_leading_byte_order_mark_is_dropped() -> None:
+    events = list(sse_events([b"\xef\xbb", b"\xbfdata: a\n\n"]))
+    assert events == [ServerSentEvent("a")]
+
+
+@pytest.mark.parametrize(
+    ("chunks", "byte"),
+    [
+        ([b"data: a\xff\n\n"], 7),
+        ([b"data: \xc3", b"(\n\n"], 6),  # a lead byte, then no continuation
+        ([b"data: ok\n\n", b"data: \xed\xa0\x80\n\n"], 16),  # a surrogate
+    ],
+)
+def test_invalid_utf8_is_a_provider_error_naming_the_byte(
+    chunks: list[bytes], byte: int
+) -> None:
+    with pytest.raises(ProviderError, match=f"not valid UTF-8: byte {byte} "):
+        list(sse_events(chunks))
 
 
 def test_an_event_cut_off_before_its_blank_line_is_dropped() -> None:

@@ -60,6 +60,9 @@ class Document(Outcome, Generic[P, M]):
     def kept(self) -> str:
         return f"the {len(self.parser.text)} characters received are in `.parser.text`"
 
+    def state(self) -> tuple[BaseModel | None, str]:
+        return self.parser.snapshot, self.parser.text
+
 
 class ProviderStream(Pump[P], Generic[P, M]):
     """Typed snapshots of the JSON answer in a provider's stream.

@@ -14,7 +14,10 @@ from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
+from pydantic import BaseModel
+
 from ..errors import IncompleteOutputError, PartialgenError
+from .errors import ProviderError
 from .events import CallText, Piece, Reader, Reasoning, Text
 from .sse import AsyncJSONEvents, JSONEvents
 
@@ -74,6 +77,10 @@ class Assembler(Protocol[E_co]):
         """Where the received text stays available, for notes on foreign errors."""
         ...
 
+    def state(self) -> tuple[BaseModel | None, str]:
+        """The latest snapshot and the text received, for errors raised outside it."""
+        ...
+
 
 class Pump(Generic[E]):
     """Iterates a provider's events (sync or async) through a reader and an assembler."""
@@ -108,7 +115,7 @@ class Pump(Generic[E]):
         rejected: Exception | None = None
         for event in batch:
             try:
-                pieces += self._reader.read(event)
+                pieces += _checked(self._reader.read(event), event)
             except Exception as error:  # what arrived before it is applied first
                 rejected = error
                 break
@@ -133,6 +140,9 @@ class Pump(Generic[E]):
             raise
 
     def _annotate(self, error: Exception) -> None:
+        if isinstance(error, PartialgenError) and error.snapshot is None:
+            # Raised by the source (`sse_json`), not the parser: what arrived so far.
+            error.snapshot, error.text = self._assembler.state()
         if not isinstance(error, PartialgenError | TypeError):
             error.add_note(
                 f"partialgen: the stream broke off; {self._assembler.kept()}"
@@ -181,6 +191,22 @@ class Pump(Generic[E]):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+_KINDS = {Text: "content", Reasoning: "reasoning", CallText: "tool call arguments"}
+
+
+def _checked(pieces: list[Piece], event: Any) -> list[Piece]:
+    """The pieces of an event, refused before anything is fed if a text is no text."""
+    for piece in pieces:
+        if isinstance(piece, _Joinable) and type(piece.text) is not str:
+            kind = _KINDS[type(piece)]
+            raise ProviderError(
+                f"an event holds {kind} of type {type(piece.text).__name__}, not text: "
+                f"{piece.text!r:.100}",
+                payload=event,
+            )
+    return pieces
 
 
 def _reads(source: Iterable[Any]) -> Iterator[list[Any]]:

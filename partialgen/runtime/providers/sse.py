@@ -3,8 +3,9 @@
 Follows the WHATWG event-stream rules: lines end with CRLF, LF or CR (a CR at the end of
 one chunk may pair with an LF at the start of the next); `data` lines join with newlines;
 comments (`:`) are skipped; an event is dispatched at a blank line and only if it has
-data (an event cut off before its blank line is dropped, as the standard says). Bytes are decoded incrementally, so a UTF-8 character split across chunks arrives
-whole. `sse_json` adds the provider convention on top: each event's data is JSON, and
+data (an event cut off before its blank line is dropped, as the standard says). Bytes are
+decoded incrementally, so a UTF-8 character split across chunks arrives whole; invalid
+UTF-8 is a `ProviderError` naming the byte, where the standard would replace it. `sse_json` adds the provider convention on top: each event's data is JSON, and
 `[DONE]` ends the stream, and the events stay grouped by the read that completed them
 (`reads()`), so an adapter builds one snapshot per network read, not one per event.
 """
@@ -51,7 +52,9 @@ class SSEDecoder:
     """Incremental, sans-I/O: `feed(bytes)` returns the events those bytes completed."""
 
     def __init__(self) -> None:
-        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        # Strict, as pydantic and the SDKs are: a U+FFFD in the answer would be silent.
+        self._decoder = codecs.getincrementaldecoder("utf-8")("strict")
+        self._decoded = 0  # bytes received before the current chunk
         self._buffer = ""
         self._started = False
         self._data: list[str] = []
@@ -60,7 +63,17 @@ class SSEDecoder:
         self._retry: int | None = None
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
-        text = self._decoder.decode(chunk)
+        held = len(self._decoder.getstate()[0])  # a character's first bytes, if cut
+        try:
+            text = self._decoder.decode(chunk)
+        except UnicodeDecodeError as e:
+            at = self._decoded - held + e.start
+            raise ProviderError(
+                f"the stream is not valid UTF-8: byte {at} "
+                f"({e.object[e.start : e.start + 4]!r}): {e.reason}",
+                payload=bytes(chunk),
+            ) from None
+        self._decoded += len(chunk)
         if not self._started and text:
             text = text.removeprefix("\ufeff")
             self._started = True

@@ -172,6 +172,13 @@ class Calls(Outcome, Generic[P, M]):
     def kept(self) -> str:
         return "every call's text and snapshot are in `.parsers`"
 
+    def state(self) -> tuple[BaseModel | None, str]:
+        """The latest call's snapshot and text; the prose before any call."""
+        if not self.parsers:
+            return None, "".join(self.prose)
+        parser = self.parsers[max(self.parsers)]
+        return parser.snapshot, parser.text
+
 
 class ToolCallStream(Pump[ToolCallSnapshot[P]], Generic[P, M]):
     """Typed snapshots of the tool calls in a provider's stream.
