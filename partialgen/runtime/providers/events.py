@@ -201,6 +201,14 @@ class OpenAIChatReader:
             if (field(choice, "index") or 0) != self.choice:
                 continue
             delta = field(choice, "delta")
+            if type(delta) is dict and len(delta) == 1 and "content" in delta:
+                # Nearly every event of a long answer: its text and nothing else.
+                if delta["content"]:
+                    pieces.append(Text(delta["content"]))
+                reason = field(choice, "finish_reason")
+                if reason:
+                    pieces.append(Finish(reason))
+                continue
             # OpenAI-compatible servers (vLLM, DeepSeek, OpenRouter) stream reasoning
             # under one of these names.
             thought = field(delta, "reasoning_content") or field(delta, "reasoning")
