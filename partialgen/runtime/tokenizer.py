@@ -8,6 +8,7 @@ carries absolute offsets into the received text so the builder can slice raw val
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Protocol
 
@@ -286,7 +287,8 @@ class Tokenizer:
         """In lenient mode, a closer right after a comma: drop the comma."""
         if self.drops is None or not self.stack or self.stack[-1] != in_object:
             return False
-        self.drops.append((self.comma_at, self.comma_at + 1))
+        # In order among the drops: a comment after the comma was dropped already.
+        bisect.insort(self.drops, (self.comma_at, self.comma_at + 1))
         return True
 
     def _comment(self, chunk: str, i: int, base: int) -> int:

@@ -43,3 +43,17 @@ def test_a_slash_that_starts_no_comment_is_malformed_even_when_lenient() -> None
     parser = MeetingInfoParser(lenient=True)
     with pytest.raises(MalformedJSONError, match="comment"):
         parser.feed('{"users": [] /x')
+
+
+@pytest.mark.parametrize("comment", ["// c\n", "/* c */", "/* a */ // b\n"])
+@pytest.mark.parametrize("size", [1, 3, 64])
+def test_a_trailing_comma_followed_by_a_comment(comment: str, size: int) -> None:
+    text = CLEAN[:-1] + ", " + comment + "}"
+    users, rest = CLEAN.split("]", 1)
+    parser = MeetingInfoParser(lenient=True)
+    for chunk in fixed_chunks(text, size):
+        parser.feed(chunk)
+    assert parser.close() == MeetingInfo.model_validate_json(CLEAN)
+    in_list = MeetingInfoParser(lenient=True)
+    in_list.feed(users + ", " + comment + "]" + rest)
+    assert in_list.close() == MeetingInfo.model_validate_json(CLEAN)
