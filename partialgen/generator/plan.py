@@ -487,9 +487,12 @@ class _Planner:
         return self._atomic(full, field, node.at, accepts(node, self.models))
 
     def _tags(self, node: ir.UnionType) -> str:
-        """`discriminator=(json key, {tag value: member index})` for a tagged union."""
+        """`discriminator=(json key, {tag value: member index})` for a tagged union:
+        the declared discriminator, or else a key that is a string `Literal`/`Enum` in
+        every member model with values no two members share (rule 8: then only the
+        member of the value can validate, so pydantic picks it too)."""
         if node.discriminator is None:
-            return ""
+            return self._implicit_tags(node)
         key: str | None = None
         tags: dict[str, int] = {}
         for index, member in enumerate(node.members):
@@ -508,6 +511,37 @@ class _Planner:
         if key is None or not tags:
             return ""
         return f", discriminator=({key!r}, {tags!r})"
+
+    def _implicit_tags(self, node: ir.UnionType) -> str:
+        members = [
+            (i, m) for i, m in enumerate(node.members) if isinstance(m, ir.ModelType)
+        ]
+        if len(members) < 2 or any(
+            isinstance(m, ir.RootModelType) for m in node.members
+        ):
+            return ""
+        # Each member's string-literal fields, by JSON key, in declaration order.
+        literals: list[dict[str, tuple[str, ...]]] = []
+        for _, member in members:
+            found: dict[str, tuple[str, ...]] = {}
+            for f in self.models[member.key].fields:
+                if isinstance(f.type, ir.LiteralType | ir.EnumType):
+                    strings = tuple(v for v in f.type.values if isinstance(v, str))
+                    if strings and len(strings) == len(f.type.values):
+                        found[f.key] = strings
+            literals.append(found)
+        for key in literals[0]:
+            if not all(key in found for found in literals):
+                continue
+            tags: dict[str, int] = {}
+            shared = False  # a value two members share: this key tells nothing
+            for (index, _), found in zip(members, literals, strict=True):
+                for value in found[key]:
+                    shared = shared or value in tags
+                    tags[value] = index
+            if not shared:
+                return f", discriminator=({key!r}, {tags!r})"
+        return ""
 
 
 def _field_attributes(model: ir.Model) -> dict[str, str]:
