@@ -330,16 +330,10 @@ class Builder:
             self.stack[-1].event("piece", (text,))  # type: ignore[attr-defined]
 
     def string_chunk(self, text: str) -> None:
-        """A whole chunk inside a string: a streaming value takes it at once.
-
-        Pieces cut by escapes are gathered and joined at publish instead, so a long
-        value is copied once per chunk, not once per escape.
-        """
-        if self.str_mode == STREAM and not self.str_parts:
-            value = self.str_value = self.str_value + text
-            self.str_frame.set_value(value)  # type: ignore[union-attr]
-        else:  # a literal's prefix, a recorded or ignored value (pieces are flushed
-            self.string_piece(text)  # at every publish, so none are pending here)
+        """A whole chunk inside a string: kept as a piece, like those cut by escapes,
+        and joined when a snapshot is built, so a long value is copied once per
+        snapshot, not once per chunk."""
+        self.string_piece(text)
 
     def _choose(self) -> None:
         """Rule 6: commit a literal once its prefix is unique, fail once it is impossible."""
@@ -421,6 +415,10 @@ class Builder:
         self._root_value_done(end)
 
     # -- snapshots --------------------------------------------------------------------------
+
+    def pending(self) -> bool:
+        """Whether a change waits for the next snapshot."""
+        return self.dirty >= 0 or bool(self.str_parts and self.str_mode == STREAM)
 
     def publish(self) -> BaseModel:
         """Rebuild the changed path, deepest first; the same root object if nothing did."""

@@ -68,8 +68,16 @@ class StreamParser(Generic[P, M]):
 
     @property
     def snapshot(self) -> P:
-        """The latest snapshot (defaults only, before any text)."""
-        return self._builder.root_snapshot  # type: ignore[return-value]
+        """The latest snapshot (defaults only, before any text): built when asked for
+        after `push`, then kept until something visible changes."""
+        if self._error is not None:
+            return self._builder.root_snapshot  # type: ignore[return-value]
+        return self._publish()  # type: ignore[return-value]
+
+    @property
+    def changed(self) -> bool:
+        """Whether something visible changed since the last snapshot was built."""
+        return self._error is None and self._builder.pending()
 
     @property
     def text(self) -> str:
@@ -83,6 +91,12 @@ class StreamParser(Generic[P, M]):
 
     def feed(self, text: str) -> P:
         """Consume one chunk; return the snapshot after it."""
+        self.push(text)
+        return self._publish()  # type: ignore[return-value]
+
+    def push(self, text: str) -> None:
+        """Consume one chunk without building a snapshot (`snapshot` builds one when
+        asked): for many chunks per look, as a UI rendering 60 times a second takes."""
         if type(text) is not str:
             _not_text(text)  # before any state changes: the parser stays usable
         if self._error is not None:
@@ -91,7 +105,7 @@ class StreamParser(Generic[P, M]):
                 self._error.text = self._received.text()
             raise self._error
         if not text:
-            return self.snapshot
+            return
         self._receive(text)
         if len(self._chunks) >= self._received.compact_at:
             self._received.compact()
@@ -99,7 +113,6 @@ class StreamParser(Generic[P, M]):
             self._scan(text)
         except InvalidOutputError as e:
             self._fail(e)
-        return self._publish()  # type: ignore[return-value]
 
     def _tables(self) -> Model:
         """The root's tables: the generated class's `spec`."""
