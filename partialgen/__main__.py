@@ -32,6 +32,11 @@ def add_generate_arguments(parser: argparse.ArgumentParser) -> None:
         "--class-name", help="the schema's root class (default: its title)"
     )
     parser.add_argument(
+        "--allow-remote-refs",
+        action="store_true",
+        help="fetch the schema's https $refs (never anything else); off by default",
+    )
+    parser.add_argument(
         "--output", type=Path, metavar="FILE", help="the generated module"
     )
     parser.add_argument(

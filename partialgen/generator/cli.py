@@ -12,6 +12,17 @@ from .errors import GeneratorError
 from .output import check, write
 from .pipeline import generate_target
 
+# Every character str.splitlines() breaks at: a message names untrusted keys and paths.
+_LINE_BREAKS = {
+    ord(c): c.encode("unicode_escape").decode("ascii")
+    for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+}
+
+
+def one_line(message: str) -> str:
+    """An error message on one line, whatever names from a schema it quotes."""
+    return message.translate(_LINE_BREAKS)
+
 
 def targets_from(args: argparse.Namespace) -> list[Target]:
     if args.model or args.schema:
@@ -19,9 +30,19 @@ def targets_from(args: argparse.Namespace) -> list[Target]:
             raise GeneratorError("--output is required with --model or --schema")
         if args.model and args.schema:
             raise GeneratorError("a target takes --model or --schema, not both")
+        if args.allow_remote_refs and not args.schema:
+            raise GeneratorError("--allow-remote-refs goes with --schema")
         label = args.schema.as_posix() if args.schema else ""
         return [
-            Target(args.output, tuple(args.model), args.schema, args.class_name, label)
+            Target(
+                args.output,
+                tuple(args.model),
+                args.schema,
+                args.class_name,
+                label,
+                ref_root=Path.cwd(),
+                allow_remote_refs=args.allow_remote_refs,
+            )
         ]
     config = args.config or find_config(Path.cwd())
     if config is None:
@@ -59,7 +80,7 @@ def run(command: str, args: argparse.Namespace) -> int:
             return 0
         report = check(outputs, {t.output.parent for t in targets})
     except GeneratorError as e:
-        print(f"partialgen: error: {e}", file=sys.stderr)
+        print(f"partialgen: error: {one_line(str(e))}", file=sys.stderr)
         return 2
     for diff in report.stale.values():
         sys.stdout.write(diff)

@@ -18,6 +18,8 @@ class Target:
     schema: Path | None = None  # JSON Schema or OpenAPI input, instead of models
     class_name: str | None = None  # the schema's root class, when its title won't do
     schema_label: str = ""  # the schema path as the user wrote it, for the file marker
+    ref_root: Path | None = None  # where a schema's file $refs may lead (default: cwd)
+    allow_remote_refs: bool = False  # https $refs are fetched (nothing else ever is)
 
     @property
     def models_output(self) -> Path:
@@ -40,7 +42,13 @@ def load_targets(config: Path) -> list[Target]:
         where = f"{config}: tool.partialgen.targets[{index}]"
         if not isinstance(raw, dict) or not isinstance(raw.get("output"), str):
             raise GeneratorError(f"{where}: needs an `output` path")
-        unknown = set(raw) - {"output", "models", "schema", "class_name"}
+        unknown = set(raw) - {
+            "output",
+            "models",
+            "schema",
+            "class_name",
+            "allow_remote_refs",
+        }
         if unknown:
             raise GeneratorError(f"{where}: unknown keys {sorted(unknown)}")
         output = root / raw["output"]
@@ -52,15 +60,24 @@ def load_targets(config: Path) -> list[Target]:
                 )
             if class_name is not None and not isinstance(class_name, str):
                 raise GeneratorError(f"{where}: `class_name` must be a string")
+            allow_remote_refs = raw.get("allow_remote_refs", False)
+            if not isinstance(allow_remote_refs, bool):
+                raise GeneratorError(
+                    f"{where}: `allow_remote_refs` must be true or false"
+                )
             targets.append(
                 Target(
                     output,
                     schema=root / raw["schema"],
                     class_name=class_name,
                     schema_label=raw["schema"],
+                    ref_root=root,
+                    allow_remote_refs=allow_remote_refs,
                 )
             )
             continue
+        if "allow_remote_refs" in raw:
+            raise GeneratorError(f"{where}: `allow_remote_refs` goes with `schema`")
         models = raw.get("models", [])
         if isinstance(models, str):
             models = [models]

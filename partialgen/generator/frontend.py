@@ -108,6 +108,7 @@ class _Walker:
         self.order: list[str] = []
         self._pending: list[type[BaseModel]] = []
         self._seen: set[str] = set()
+        self._expanding: list[Any] = []  # RootModels and type aliases being inlined
 
     def add(self, cls: type[BaseModel]) -> str:
         key = model_key(cls)
@@ -236,23 +237,47 @@ class _Walker:
         if (
             type(tp).__name__ == "TypeAliasType"
         ):  # `type X = ...` (3.12) or typing_extensions
-            return self._type(tp.__value__, at, meta, discriminator, where)
+            self._refuse_cycle(tp, where)
+            self._expanding.append(tp)
+            try:
+                return self._type(tp.__value__, at, meta, discriminator, where)
+            finally:
+                self._expanding.pop()
         raise GeneratorError(f"{where}: unsupported type {tp!r}")
 
     def _root_model(
         self, tp: type[RootModel[Any]], at: tuple[int, ...], where: str
     ) -> ir.TypeNode:
         """JSON holds a RootModel's root value itself; it streams as that value does."""
+        self._refuse_cycle(tp, where)
         _resolve(tp)
         info = tp.model_fields["root"]
-        inner = self._type(
-            info.annotation,
-            (),
-            list(info.metadata),
-            info.discriminator,
-            f"{where} ({tp.__qualname__}.root)",
-        )
+        self._expanding.append(tp)
+        try:
+            inner = self._type(
+                info.annotation,
+                (),
+                list(info.metadata),
+                info.discriminator,
+                f"{where} ({tp.__qualname__}.root)",
+            )
+        finally:
+            self._expanding.pop()
         return ir.RootModelType(_ref(tp, where), inner, at)
+
+    def _refuse_cycle(self, tp: Any, where: str) -> None:
+        """A RootModel or alias is inlined where it is used, so one that contains itself
+        would never end; recursion goes through BaseModel fields, which are referenced.
+        """
+        if any(t is tp for t in self._expanding):
+            start = next(i for i, t in enumerate(self._expanding) if t is tp)
+            names = [_name(t) for t in [*self._expanding[start:], tp]]
+            raise GeneratorError(
+                f"{where}: {names[0]} contains itself ({' -> '.join(names)}); recursion "
+                f"is supported through BaseModel fields only: make {names[0]} a "
+                "BaseModel (in a JSON Schema: an object with properties), or refer to "
+                "one in it"
+            )
 
     def _annotated(
         self, inner: ir.TypeNode, at: tuple[int, ...], meta: list[Any]
@@ -276,6 +301,10 @@ class _Walker:
                 if name:
                     return ir.UnionType(inner.members, name, at)
         return inner
+
+
+def _name(tp: Any) -> str:
+    return str(getattr(tp, "__qualname__", None) or getattr(tp, "__name__", repr(tp)))
 
 
 def _unresolved(tp: Any) -> bool:

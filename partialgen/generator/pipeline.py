@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .config import Target
+from .errors import GeneratorError
 from .frontend import build_module, load_models
 from .plan import comment_safe, generated_header, make_plan
 from .render import format_source, render
@@ -29,15 +30,28 @@ def module_name(path: Path) -> str:
 
 def generate_target(target: Target) -> dict[Path, str]:
     """Every file a target writes: the partials module, and for a schema its full models."""
+    try:
+        return _generate_target(target)
+    except RecursionError:  # a last resort: the limits and checks should come first
+        name = target.schema_label or ", ".join(target.models)
+        raise GeneratorError(
+            f"{name}: types nest or recurse too deeply to generate (recursion is "
+            "supported through BaseModel fields)"
+        ) from None
+
+
+def _generate_target(target: Target) -> dict[Path, str]:
     if target.schema is None:
         return {target.output: generate_source(target.models)}
+    from .refs import RefPolicy
     from .schema import (
         load_schema_models,
     )  # only schema input needs datamodel-code-generator
 
     source_name = target.schema_label or target.schema.name
+    policy = RefPolicy.under(target.ref_root or Path.cwd(), target.allow_remote_refs)
     models = load_schema_models(
-        target.schema, module_name(target.models_output), target.class_name
+        target.schema, module_name(target.models_output), target.class_name, policy
     )
     header = (
         generated_header(comment_safe(source_name))

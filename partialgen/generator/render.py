@@ -12,6 +12,7 @@ from black.mode import Mode, TargetVersion
 from black.parsing import InvalidInput
 
 from .errors import GeneratorError
+from .limits import check_output_size
 from .plan import Plan
 
 # Fixed here, not read from the user's configuration: output must not depend on it.
@@ -36,7 +37,9 @@ def _load(name: str) -> str:
 
 def render(plan: Plan) -> str:
     template = _environment().get_template("module.py.jinja")
-    return format_source(template.render(plan=plan, h=plan.helpers))
+    source = template.render(plan=plan, h=plan.helpers)
+    check_output_size(source, "the generated module")
+    return format_source(source)
 
 
 def format_source(source: str) -> str:

@@ -7,22 +7,24 @@ schema input takes the same path as pydantic input.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
+import tempfile
 import types
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml  # OpenAPI documents are mostly YAML; datamodel-code-generator needs it too
 from pydantic import BaseModel
 
 from .errors import GeneratorError
 from .guard import check_models_source
 from .imports import sort_imports
 from .keywords import unsupported_keywords
+from .limits import check_output_size, parse_document
+from .refs import Reached, RefPolicy, confine, is_yaml, write_mirror
 
 
 @dataclass(frozen=True)
@@ -42,29 +44,30 @@ def pascal_case(title: str) -> str:
 
 
 def read_document(path: Path) -> dict[str, Any]:
+    """A schema file, parsed within the limits of `limits.py`."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as e:
         raise GeneratorError(f"cannot read schema {path}: {e}") from e
-    try:
-        if path.suffix in (".yaml", ".yml"):
-            document = yaml.safe_load(text)
-        else:
-            document = json.loads(text)
-    except (ValueError, yaml.YAMLError) as e:
-        raise GeneratorError(f"{path} is not valid JSON/YAML: {e}") from e
+    document = parse_document(data, str(path), is_yaml(path.name))
     if not isinstance(document, dict):
         raise GeneratorError(f"{path}: a schema must be an object")
     return document
 
 
 def models_source(
-    path: Path, openapi: bool, root_name: str | None = None, title: str | None = None
+    path: Path,
+    openapi: bool,
+    root_name: str | None = None,
+    title: str | None = None,
+    reached: Reached | None = None,
 ) -> str:
     """datamodel-code-generator's pydantic module for a schema file, options pinned.
 
     `root_name` names a JSON Schema's root class (its `title` would otherwise decide,
     in datamodel-code-generator's own way: "BaseModel" becomes "BaseModelModel").
+    `reached` holds the documents `refs.confine` checked: datamodel-code-generator reads
+    remote ones from a mirror of what was fetched, and never opens a connection itself.
     """
     root_key = _letters(title) if title else None
     asked: list[str] = []
@@ -76,11 +79,28 @@ def models_source(
         is_root = _letters(name) == root_key if root_key else len(asked) == 1
         return root_name if root_name and is_root else name
 
+    with tempfile.TemporaryDirectory(prefix="partialgen-refs-") as mirror:
+        return _models_source(
+            path, openapi, class_name, reached or Reached(), Path(mirror)
+        )
+
+
+def _models_source(
+    path: Path,
+    openapi: bool,
+    class_name: Callable[[str], str],
+    reached: Reached,
+    mirror: Path,
+) -> str:
     import datamodel_code_generator as dcg
     from datamodel_code_generator.enums import DataModelType, InputFileType
     from datamodel_code_generator.format import PythonVersion
     from datamodel_code_generator.parser import LiteralType
 
+    write_mirror(mirror, reached.remote)
+    # Its own confinement is the schema's directory; ours (checked already) may be wider.
+    directory = path.resolve().parent
+    own_check = all(p.is_relative_to(directory) for p in reached.local_files)
     with warnings.catch_warnings():
         warnings.simplefilter(
             "ignore"
@@ -108,23 +128,52 @@ def models_source(
                 field_extra_keys={"x-partialgen"},
                 custom_class_name_generator=None if openapi else class_name,
                 formatters=[],  # we sort imports and run black: no tool config applies
+                # http(s) $refs are read from the mirror, so it never connects. Files
+                # outside the schema's directory it refuses too, unless refs.confine
+                # allowed some (a wider root): then its warning about them is noise.
+                http_local_ref_path=mirror,
+                allow_remote_refs=False if own_check else None,
             )
+        except RecursionError:
+            raise GeneratorError(
+                f"{path}: datamodel-code-generator ran out of stack (a reference cycle "
+                "it cannot follow, or nesting too deep)"
+            ) from None
         except Exception as e:  # its errors have no common base class
-            raise GeneratorError(f"{path}: datamodel-code-generator failed: {e}") from e
+            message = " ".join(str(e).split())
+            raise GeneratorError(
+                f"{path}: datamodel-code-generator failed: {message}"
+            ) from e
     if not isinstance(result, str):
         raise GeneratorError(
             f"{path}: the schema produced several modules; put referenced schemas in "
             "files next to it or in $defs"
         )
-    # Its header names a temporary path and its tool; ours names the schema.
-    return sort_imports(re.sub(r"\A(#[^\n]*\n)+\n?", "", result))
+    check_output_size(result, f"{path}: the models module")
+    try:
+        # Its header names a temporary path and its tool; ours names the schema.
+        return sort_imports(re.sub(r"\A(#[^\n]*\n)+\n?", "", result))
+    except SyntaxError as e:  # e.g. a title "None" became `class None(BaseModel)`
+        raise GeneratorError(
+            f"{path}: datamodel-code-generator wrote a module that does not parse "
+            f"(line {e.lineno}: {' '.join((e.text or '').split())!r}); rename the "
+            "schema's titles or definitions"
+        ) from None
 
 
 def load_schema_models(
-    path: Path, module_name: str, class_name: str | None
+    path: Path,
+    module_name: str,
+    class_name: str | None,
+    policy: RefPolicy | None = None,
 ) -> SchemaModels:
-    """Build the full models in memory, under the module name they will be imported as."""
+    """Build the full models in memory, under the module name they will be imported as.
+
+    Every `$ref` is checked against `policy` (default: files under the current
+    directory, nothing remote) before datamodel-code-generator reads anything.
+    """
     document = read_document(path)
+    reached = confine(path, document, policy or RefPolicy.under(Path.cwd()))
     openapi = "openapi" in document
     for keyword, pointer in unsupported_keywords(document, openapi):
         print(
@@ -139,6 +188,7 @@ def load_schema_models(
         openapi,
         None if openapi else wanted,
         title if isinstance(title, str) else None,
+        reached,
     )
     try:
         check_models_source(source)
