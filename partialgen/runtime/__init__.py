@@ -77,6 +77,7 @@ from .snapshot import (
     is_complete,
     progress,
 )
+from .transport import PatchEncoder, asse_patches, sse_patches
 
 __all__ = [
     "AnthropicMode",
@@ -104,6 +105,7 @@ __all__ = [
     "PartialModel",
     "PartialStream",
     "PartialgenError",
+    "PatchEncoder",
     "ProviderError",
     "ProviderStream",
     "RefusalError",
@@ -123,6 +125,7 @@ __all__ = [
     "anthropic_tool_uses",
     "asse_events",
     "asse_json",
+    "asse_patches",
     "complete_items",
     "completed_fields",
     "completion",
@@ -144,6 +147,7 @@ __all__ = [
     "specs",
     "sse_events",
     "sse_json",
+    "sse_patches",
     "strict_json_schema",
     "strict_schema_problems",
     "text_snapshots",
