@@ -4,10 +4,15 @@
 `partialgen.generator` and needs `pip install "partialgen[generate]"`.
 """
 
+from importlib import metadata as _metadata
+
 from . import runtime
 from .runtime import *  # noqa: F403 - the runtime's public names are the package's
 
-__version__ = "0.1.0"
+try:  # the installed distribution's version, as `pip show partialgen` says
+    __version__: str = _metadata.version("partialgen")
+except _metadata.PackageNotFoundError:  # imported from a checkout never installed
+    __version__ = "0+unknown"
 
 # One list of public names, kept in partialgen.runtime; its `specs` tables are for
 # generated code, not for users.

@@ -52,6 +52,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="partialgen",
         description="Typed partial classes and stream parsers for streamed LLM JSON.",
     )
+    from . import __version__
+
+    parser.add_argument(
+        "--version", action="version", version=f"partialgen {__version__}"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     for name, text in (
         ("generate", "write the generated modules"),

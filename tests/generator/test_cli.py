@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+import partialgen
 import pytest
 from partialgen.__main__ import main
 
@@ -272,3 +274,13 @@ def test_command_line_entry_point_exit_codes(project: Path) -> None:
     broken = cli("generate", "--model", "blog_models:Nothing", "--output", "x.py")
     assert broken.returncode == 2
     assert "blog_models:Nothing" in broken.stderr
+
+
+def test_version_is_the_installed_distributions() -> None:
+    installed = importlib.metadata.version("partialgen")
+    assert partialgen.__version__ == installed
+    for command in ([sys.executable, "-m", "partialgen"], ["partialgen"]):
+        out = subprocess.run(
+            [*command, "--version"], capture_output=True, text=True, check=True
+        )
+        assert out.stdout.strip() == f"partialgen {installed}"
