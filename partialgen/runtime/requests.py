@@ -23,6 +23,7 @@ runtime this module needs pydantic alone.
 from __future__ import annotations
 
 import copy
+import functools
 import inspect
 import re
 import warnings
@@ -103,12 +104,12 @@ class Subject:
     @classmethod
     def of(cls, model: type[BaseModel]) -> Subject:
         doc = inspect.cleandoc(model.__doc__) if model.__doc__ else None
-        return cls(model.__name__, model.model_json_schema(), doc, model)
+        return cls(model.__name__, _json_schema(model), doc, model)
 
     @classmethod
     def items_of(cls, model: type[BaseModel], key: str = ITEMS_KEY) -> Subject:
         """A list of `model`s, wrapped in an object (strict mode and tools need one)."""
-        item = model.model_json_schema()
+        item = copy.deepcopy(_json_schema(model))
         defs = item.pop("$defs", None)
         schema: dict[str, Any] = {
             "type": "object",
@@ -120,6 +121,13 @@ class Subject:
             schema["$defs"] = defs
         name = f"{model.__name__}List"[:64]
         return cls(name, schema, f"A list of {model.__name__} objects.", model)
+
+
+@functools.lru_cache(maxsize=512)
+def _json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """pydantic's JSON Schema of `model`, made once: a millisecond or more per request
+    otherwise. Shared, so never changed: every helper copies what it transforms."""
+    return model.model_json_schema()
 
 
 def strict_schema_problems(model: type[BaseModel]) -> list[str]:
@@ -241,7 +249,7 @@ def anthropic_tool(
 def anthropic_tool_for(
     subject: Subject, name: str | None, description: str | None, strict: bool
 ) -> ToolParam:
-    schema = _schema(subject, True)[0] if strict else subject.schema
+    schema = _schema(subject, True)[0] if strict else copy.deepcopy(subject.schema)
     tool: dict[str, Any] = {"name": _name(subject, name), "input_schema": schema}
     _describe(tool, subject, description)
     if strict:

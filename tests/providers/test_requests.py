@@ -217,3 +217,20 @@ def test_names_and_descriptions() -> None:
 def test_what_the_model_writes_for_the_schema_validates() -> None:
     jsonschema = pytest.importorskip("jsonschema")
     jsonschema.validate(MEETING_DOC, strict_json_schema(MeetingInfo))
+
+
+def test_the_schema_is_made_once_but_no_request_shares_it() -> None:
+    def schemas() -> list[dict[str, Any]]:
+        tool: dict[str, Any] = dict(openai_tool(MeetingInfo))
+        form: dict[str, Any] = dict(openai_response_format(MeetingInfo))
+        anthropic: dict[str, Any] = dict(anthropic_tool(MeetingInfo))
+        return [
+            tool["function"]["parameters"],
+            form["json_schema"]["schema"],
+            anthropic["input_schema"],
+        ]
+
+    for schema in schemas():
+        schema["properties"].clear()  # a user editing what they got
+    assert all(schema["properties"] for schema in schemas())
+    assert MeetingInfo.model_json_schema()["properties"]
