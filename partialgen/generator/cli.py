@@ -40,7 +40,7 @@ def targets_from(args: argparse.Namespace) -> list[Target]:
                 args.schema,
                 args.class_name,
                 label,
-                ref_root=Path.cwd(),
+                ref_root=_command_line_root(args.schema),
                 allow_remote_refs=args.allow_remote_refs,
             )
         ]
@@ -95,3 +95,13 @@ def run(command: str, args: argparse.Namespace) -> int:
         return 0
     print("run `partialgen generate` and commit the result", file=sys.stderr)
     return 1
+
+
+def _command_line_root(schema: Path | None) -> Path:
+    """Where `--schema`'s file refs may lead: the current directory, or the schema's
+    own directory when the schema lies outside it (never above either)."""
+    cwd = Path.cwd().resolve()
+    if schema is None:
+        return cwd
+    folder = schema.resolve().parent
+    return cwd if folder.is_relative_to(cwd) else folder

@@ -477,6 +477,23 @@ def test_the_root_is_the_config_directory_or_else_the_cwd(
     assert (project / "out/a_models.py").is_file()
 
 
+def test_a_schema_outside_the_cwd_may_refer_to_its_neighbours_only(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_json(project / "schemas/a.json", schema_with_ref("b.json"))
+    write_json(project / "schemas/b.json", {"title": "B", "type": "string"})
+    write_json(project / "schemas/up.json", schema_with_ref("../common/b.json"))
+    write_json(project / "common/b.json", {"title": "B", "type": "string"})
+    (project / "elsewhere").mkdir()
+    monkeypatch.chdir(project / "elsewhere")
+    code, _, err = generate(capsys, "--schema", "../schemas/a.json", "--output", "a.py")
+    assert code == 0, err
+    code, _, err = generate(
+        capsys, "--schema", "../schemas/up.json", "--output", "u.py"
+    )
+    assert_refused(code, err, project, "'../common/b.json'", "outside the allowed root")
+
+
 def test_a_query_cannot_hide_a_path_that_leads_outside(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
