@@ -243,7 +243,9 @@ class Builder:
             parent = self.stack[frame.depth - 1]
             if isinstance(parent, ListFrame):
                 self.items.append(ItemEvent(parent.item_path(), full))
-        return None
+        # Rule 12: from its close on, an object with validators of its own shows what
+        # they returned.
+        return frame.spec.to_partial(full) if frame.spec.revalidated else None
 
     def finish_capture(self, frame: CaptureFrame | UnionFrame, end: int) -> None:
         """A value shown only when complete has closed: convert it into its slot."""

@@ -158,8 +158,11 @@ class ModelFrame(Container):
         return self.field.spec if self.field is not None else IGNORED
 
     def set_value(self, value: Any) -> None:
-        self.values[self.field.name] = value  # type: ignore[union-attr]
+        field = self.field
         self.slot_open = True
+        if field.deferred:  # type: ignore[union-attr]
+            return  # shown when the object is validated: its validator's output
+        self.values[field.name] = value  # type: ignore[union-attr]
         # changed(), inlined: this runs for nearly every chunk of a streaming string.
         b = self.b
         if b.dirty < self.depth:
@@ -167,6 +170,8 @@ class ModelFrame(Container):
 
     def slot_done(self) -> None:
         self.slot_open = False
+        if self.field.deferred:  # type: ignore[union-attr]
+            return  # complete once the object is validated
         self.done = self.done | {self.field.name}  # type: ignore[union-attr]
         self.completion = None
         if self.hidden and self.spec.needed <= self.done:

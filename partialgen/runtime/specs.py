@@ -260,7 +260,7 @@ class Field:
     """One field of a model: attribute name, JSON key, value spec (and the full model's
     attribute name, when the partial had to rename it)."""
 
-    __slots__ = ("full_name", "key", "name", "needed", "spec")
+    __slots__ = ("deferred", "full_name", "key", "name", "needed", "spec")
 
     def __init__(
         self,
@@ -277,6 +277,9 @@ class Field:
         self.full_name = full_name or name
         # The streaming hint: the object holding this field is shown once it is complete.
         self.needed = needed
+        # A `@field_validator` field: its value is the validator's output, known when
+        # the object holding it is validated (Model.define sets it).
+        self.deferred = False
 
 
 class Model(Spec):
@@ -292,6 +295,7 @@ class Model(Spec):
         "needed",
         "order",
         "partial",
+        "revalidated",
         "static_defaults",
     )
 
@@ -310,6 +314,8 @@ class Model(Spec):
         self.default_factories: dict[str, Callable[[], Any]] = {}
         self.order: tuple[str, ...] = ()
         self.complete = Completion(frozenset(), True, {})
+        # Validators on the model's own methods: a closed object shows their output.
+        self.revalidated = False
 
     def define(self, partial: type[PartialModel], *fields: Field) -> None:
         """Bind the partial class and fill the field table.
@@ -320,6 +326,11 @@ class Model(Spec):
         self.partial = partial
         self.fields = fields
         self.complete = Completion(frozenset(f.name for f in fields), True, {})
+        decorators = self.full.__pydantic_decorators__
+        validated = _field_validated(self.full)
+        for f in fields:
+            f.deferred = f.full_name in validated
+        self.revalidated = bool(validated or decorators.model_validators)
         self.needed = frozenset(f.name for f in fields if f.needed)
         by_name = self.full.model_config.get(
             "validate_by_name"
@@ -386,6 +397,15 @@ class Model(Spec):
         return build_partial(
             self.partial, values, set(value.__pydantic_fields_set__), self.complete
         )
+
+
+def _field_validated(full: type[BaseModel]) -> set[str]:
+    """The fields a `@field_validator` of the model applies to."""
+    names: set[str] = set()
+    for decorator in full.__pydantic_decorators__.field_validators.values():
+        fields = decorator.info.fields
+        names.update(full.model_fields if "*" in fields else fields)
+    return names
 
 
 def _copier(value: Any) -> Callable[[], Any]:
