@@ -393,8 +393,13 @@ def _literal_value(value: object, where: str) -> str | int | bool | None:
 
 def _enum_value(member: enum.Enum, where: str) -> str | int:
     value = member.value
-    if type(value) in (str, int) or isinstance(value, str | int):
-        return value  # type: ignore[no-any-return]
+    # The plain value, never a subclass: its `repr` is what the module will contain.
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, int):
+        return int.__int__(value)
     raise GeneratorError(
         f"{where}: enum {type(member).__qualname__} has a non str/int value"
     )

@@ -439,3 +439,62 @@ def test_keyword_model_name_is_a_clear_error(
     assert code == 2
     assert "kw_models:class" in capsys.readouterr().err
     assert not output.exists()
+
+
+CRAFTED = """
+import enum
+import pathlib
+
+from pydantic import BaseModel
+
+MARK = pathlib.Path(__file__).with_name("ran")
+
+
+def evil(kind):
+    class Evil(kind):
+        def __repr__(self):
+            return "__import__('pathlib').Path(%r).write_text('x')" % str(MARK)
+
+        __str__ = __repr__
+
+        def __format__(self, spec):
+            return repr(self)
+
+    return Evil
+
+
+class Color(enum.Enum):
+    RED = evil(str)("red")
+
+
+class Crafted(BaseModel):
+    name: str = evil(str)("plain")
+    count: int = evil(int)(3)
+    ratio: float = evil(float)(0.5)
+    tags: list[str] = evil(list)(["a"])
+    extra: dict[str, int] = evil(dict)({"k": 1})
+    color: Color = Color.RED
+"""
+
+
+def test_defaults_and_enum_values_with_crafted_reprs_run_nothing(ws: Workspace) -> None:
+    ws.write("crafted_models", CRAFTED)
+    models = ws.import_module("crafted_models")
+    source = ws.generate("crafted_models:Crafted")
+    assert "write_text" not in source and "__import__" not in source
+    ws.write_raw("crafted_out", source)
+    gen = ws.import_module("crafted_out")
+    snapshot = gen.CraftedParser().feed("{")
+    assert not models.MARK.exists()
+    assert snapshot.model_dump() == {
+        "name": "plain",
+        "count": 3,
+        "ratio": 0.5,
+        "tags": ["a"],
+        "extra": {"k": 1},
+        "color": models.Color.RED,
+    }
+    done = gen.CraftedParser()
+    done.feed('{"color": "red"}')
+    assert done.close() == models.Crafted(color=models.Color.RED)
+    assert not models.MARK.exists()
