@@ -16,7 +16,8 @@ SCRIPT = textwrap.dedent("""
     import examples, generated
     import partialgen  # the runtime's own base class, PartialModel, is not generated
     for info in pkgutil.iter_modules(examples.__path__):
-        importlib.import_module(f"examples.{info.name}")
+        if not info.ispkg:  # examples/web is an app over the generated modules
+            importlib.import_module(f"examples.{info.name}")
     # Full models made from a schema are the user's models, like examples/.
     for info in pkgutil.iter_modules(generated.__path__):
         if info.name.endswith("_models"):
