@@ -14,6 +14,7 @@ the change, not the size of the document. `apply(doc, ops)` is the reference app
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -461,8 +462,8 @@ class _Patcher:
                 if tokens[: len(source)] == source and len(tokens) > len(source):
                     raise ValueError("an object cannot be moved into itself")
                 self.add(tokens, self.remove(source))
-            else:
-                self.add(tokens, self.get(source))
+            else:  # a deep copy: the two places must not share what later ops change
+                self.add(tokens, copy.deepcopy(self.get(source)))
         else:
             raise ValueError(f"unknown op {name!r}")
 

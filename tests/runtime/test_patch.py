@@ -350,3 +350,13 @@ def test_catalog_partial_dump_is_what_diff_patches() -> None:
     snapshot = CatalogParser().feed('{"products": [{"SKU": "x"')
     assert isinstance(snapshot, PartialCatalog)
     assert diff(None, snapshot)[0]["value"]["products"][0]["SKU"] == "x"
+
+
+def test_a_copy_does_not_share_with_its_source() -> None:
+    ops: list[dict[str, Any]] = [
+        {"op": "add", "path": "/a", "value": {}},
+        {"op": "add", "path": "/a/x", "value": 1},
+        {"op": "copy", "from": "/a", "path": "/b"},
+        {"op": "add", "path": "/b/y", "value": 2},
+    ]
+    assert apply({}, ops) == {"a": {"x": 1}, "b": {"x": 1, "y": 2}}
