@@ -92,6 +92,9 @@ def load_models(spec: str) -> list[type[BaseModel]]:
         if isinstance(obj, type)
         and issubclass(obj, BaseModel)
         and obj.__module__ == module.__name__
+        # pydantic (2.14 and later) also registers a parametrized generic such as
+        # `RootModel[list[Tag]]` in the module that made it: not a model it defines.
+        and not obj.__pydantic_generic_metadata__["origin"]
     ]
     if not found:
         raise GeneratorError(f"module {module_name!r} defines no pydantic model")

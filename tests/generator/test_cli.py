@@ -284,3 +284,30 @@ def test_version_is_the_installed_distributions() -> None:
             [*command, "--version"], capture_output=True, text=True, check=True
         )
         assert out.stdout.strip() == f"partialgen {installed}"
+
+
+def test_a_module_scan_skips_parametrized_generics(
+    ws: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # pydantic 2.14 registers `RootModel[list[Tag]]` in the module that parametrized
+    # it; an alias puts one there on any release. Neither is a model the module defines.
+    ws.write(
+        "generic_models",
+        """
+        from pydantic import BaseModel, RootModel
+
+        class Tag(BaseModel):
+            name: str
+
+        class Tags(RootModel[list[Tag]]):
+            pass
+
+        Pairs = RootModel[list[tuple[int, int]]]
+        Pairs.__module__ = __name__  # what pydantic 2.14 does by itself
+        """,
+    )
+    out = ws.root / "gen.py"
+    assert main(["generate", "--model", "generic_models", "--output", str(out)]) == 0
+    source = out.read_text(encoding="utf-8")
+    assert "class PartialTags(" in source and "class PartialTag(" in source
+    assert "RootModel[" not in source

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from partialgen.__main__ import main
 from partialgen.generator import limits
 
@@ -106,7 +107,23 @@ def test_a_yaml_merge_key_bomb_is_refused_at_once(
     started = time.perf_counter()
     code, _, err = generate(capsys, "--schema", "merge.yaml", "--output", "out/m.py")
     assert time.perf_counter() - started < 10
-    assert_refused(code, err, project, "merge.yaml", "merge keys")
+    if _expands_repeated_merges():
+        assert_refused(code, err, project, "merge.yaml", "merge keys")
+    else:  # PyYAML 6.0.4 drops a repeated merge itself: no bomb left to refuse
+        assert code == 0, err
+
+
+def _expands_repeated_merges() -> bool:
+    """Whether this PyYAML copies a mapping once per repetition in `<<: [*a, *a]`."""
+    loader = yaml.SafeLoader("a: &a {x: 1}\nb: {<<: [*a, *a]}\n")
+    try:
+        node = loader.get_single_node()
+        assert node is not None
+        merged = node.value[1][1]
+        loader.flatten_mapping(merged)
+        return len(merged.value) > 1
+    finally:
+        loader.dispose()
 
 
 def test_a_yaml_alias_inside_itself_is_refused(
