@@ -197,6 +197,20 @@ class StreamParser(Generic[P, M]):
         return AsyncSnapshotStream(cls(**options), chunks)
 
 
+def parser_class(parser: type[StreamParser[P, M]]) -> type[StreamParser[P, M]]:
+    """`parser` if it is a generated parser class; a TypeError that says what to pass
+    otherwise (a model class, as Instructor takes, or a parser instance)."""
+    if isinstance(parser, type) and issubclass(parser, StreamParser):
+        return parser
+    if isinstance(parser, type) and issubclass(parser, BaseModel):
+        hint = f"; pass the generated {parser.__name__}Parser class"
+    elif isinstance(parser, StreamParser):
+        hint = f"; pass the class {type(parser).__name__}, not an instance"
+    else:
+        hint = "; pass a generated parser class such as MeetingInfoParser"
+    raise TypeError(f"expected a generated parser class, got {parser!r}{hint}")
+
+
 def _not_text(chunk: object) -> None:
     if isinstance(chunk, str):
         return  # a str subclass is text

@@ -311,3 +311,13 @@ def test_a_module_scan_skips_parametrized_generics(
     source = out.read_text(encoding="utf-8")
     assert "class PartialTags(" in source and "class PartialTag(" in source
     assert "RootModel[" not in source
+
+
+def test_checking_one_configured_target_reports_no_other_as_extra(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = Path(__file__).resolve().parents[2]
+    monkeypatch.chdir(root)
+    assert main(["check", "--output", "generated/meeting.py"]) == 0
+    out = capsys.readouterr().out
+    assert "extra:" not in out and "1 generated file(s) fresh" in out

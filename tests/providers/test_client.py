@@ -26,6 +26,7 @@ from partialgen import (
     TokenUsage,
     from_anthropic,
     from_openai,
+    openai_chat_content,
 )
 from partialgen.demo.replay import Replay, replay_server
 
@@ -513,3 +514,13 @@ def test_stream_facts_before_iteration_are_refused_clearly() -> None:
         _ = stream.snapshot
     with pytest.raises(RuntimeError, match="not been iterated"):
         _ = stream.result
+
+
+def test_a_model_or_a_parser_instance_is_refused_with_what_to_pass() -> None:
+    client = from_openai(OpenAI(api_key="test"))
+    with pytest.raises(TypeError, match="pass the generated MeetingInfoParser class"):
+        client.create_partial(MeetingInfo, model="m", messages=ASK)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="pass the class UserParser, not an instance"):
+        client.create_iterable(UserParser(), model="m", messages=ASK)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="pass the generated UserParser class"):
+        openai_chat_content([], User)  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 from pydantic import BaseModel
 
 from ..items import Items, ItemsParser, PartialItems
-from ..parser import StreamParser
+from ..parser import StreamParser, parser_class
 from ..requests import Subject
 from .dialects import ANTHROPIC_MODES, GENAI_MODES, OPENAI_MODES, Dialect
 from .iterable import AsyncIterableStream, IterableStream
@@ -65,7 +65,7 @@ class _Client:
         kwargs: dict[str, Any],
     ) -> Attempts[PartialItems, Items]:
         items: Callable[..., ItemsParser[P, M]] = partial(ItemsParser, parser)
-        subject = Subject.items_of(parser.spec.full)
+        subject = Subject.items_of(parser_class(parser).spec.full)
         return self._attempts(
             items,
             subject,
@@ -96,7 +96,7 @@ class PartialClient(_Client):
         **kwargs: Any,
     ) -> PartialStream[P, M]:
         """Typed snapshots of the answer while it streams; `.result` at the end."""
-        subject = Subject.of(parser.spec.full)
+        subject = Subject.of(parser_class(parser).spec.full)
         attempts = self._attempts(
             parser,
             subject,
@@ -164,7 +164,7 @@ class AsyncPartialClient(_Client):
         **kwargs: Any,
     ) -> AsyncPartialStream[P, M]:
         """Typed snapshots of the answer while it streams (`async for`); `.result`."""
-        subject = Subject.of(parser.spec.full)
+        subject = Subject.of(parser_class(parser).spec.full)
         attempts = self._attempts(
             parser,
             subject,

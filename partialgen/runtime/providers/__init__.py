@@ -35,7 +35,7 @@ from typing import Any, TypeVar, overload
 
 from pydantic import BaseModel
 
-from ..parser import StreamParser
+from ..parser import StreamParser, parser_class
 from .document import ProviderStream
 from .errors import ProviderError, UnknownToolError
 from .events import (
@@ -105,7 +105,7 @@ def text_snapshots(
     **options: Any,
 ) -> ProviderStream[P, M]:
     """Snapshots from plain text chunks (`str`), sync or async."""
-    return ProviderStream(chunks, TextReader(), parser(**options))
+    return ProviderStream(chunks, TextReader(), parser_class(parser)(**options))
 
 
 def openai_chat_content(
@@ -114,14 +114,18 @@ def openai_chat_content(
     """Snapshots of the message content of a Chat Completions stream (JSON mode or a
     `response_format` schema). `finish_reason="length"` raises IncompleteOutputError,
     a refusal RefusalError. With `n > 1`, `choice` picks the answer followed."""
-    return ProviderStream(stream, OpenAIChatReader(choice), parser(**options))
+    return ProviderStream(
+        stream, OpenAIChatReader(choice), parser_class(parser)(**options)
+    )
 
 
 def openai_responses_text(
     stream: Events, parser: type[StreamParser[P, M]], **options: Any
 ) -> ProviderStream[P, M]:
     """Snapshots of the output text of a Responses API stream (`text.format` schema)."""
-    return ProviderStream(stream, OpenAIResponsesReader(), parser(**options))
+    return ProviderStream(
+        stream, OpenAIResponsesReader(), parser_class(parser)(**options)
+    )
 
 
 def anthropic_text(
@@ -129,7 +133,7 @@ def anthropic_text(
 ) -> ProviderStream[P, M]:
     """Snapshots of the text blocks of an Anthropic Messages stream (JSON answered as
     text, e.g. with an output format or a `{` prefill: include the prefill yourself)."""
-    return ProviderStream(stream, AnthropicReader(), parser(**options))
+    return ProviderStream(stream, AnthropicReader(), parser_class(parser)(**options))
 
 
 def genai_content(
@@ -144,7 +148,9 @@ def genai_content(
     are `reasoning`, never parsed; `MAX_TOKENS` raises IncompleteOutputError, a block by
     the provider's filters (`SAFETY`, a blocked prompt, ...) BlockedError. With
     `candidate_count > 1`, `candidate` picks the answer followed."""
-    return ProviderStream(stream, GeminiReader(candidate), parser(**options))
+    return ProviderStream(
+        stream, GeminiReader(candidate), parser_class(parser)(**options)
+    )
 
 
 def _tool_calls(
