@@ -26,6 +26,7 @@ from pydantic import BaseModel, RootModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from ..runtime.specs import field_validated
 from . import ir
 from .errors import GeneratorError
 from .hints import hints_of
@@ -132,7 +133,7 @@ class _Walker:
 
     def _model(self, cls: type[BaseModel]) -> None:
         _resolve(cls)
-        validated = _validated_fields(cls)
+        validated = field_validated(cls)  # shown only when complete
         fields = []
         for name, info in cls.model_fields.items():
             where = f"{cls.__qualname__}.{name}"
@@ -336,15 +337,6 @@ def _resolve(cls: type[BaseModel]) -> None:
         cls.model_rebuild()
     except Exception as e:
         raise GeneratorError(f"{cls.__qualname__}: unresolved annotations: {e}") from e
-
-
-def _validated_fields(cls: type[BaseModel]) -> set[str]:
-    """Fields that have a field validator: they are shown only when complete."""
-    names: set[str] = set()
-    for decorator in cls.__pydantic_decorators__.field_validators.values():
-        fields = decorator.info.fields
-        names.update(cls.model_fields if "*" in fields else fields)
-    return names
 
 
 def _json_key(info: FieldInfo, name: str, where: str) -> str:

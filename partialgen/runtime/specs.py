@@ -327,7 +327,7 @@ class Model(Spec):
         self.fields = fields
         self.complete = Completion(frozenset(f.name for f in fields), True, {})
         decorators = self.full.__pydantic_decorators__
-        validated = _field_validated(self.full)
+        validated = field_validated(self.full)
         for f in fields:
             f.deferred = f.full_name in validated
         self.revalidated = bool(validated or decorators.model_validators)
@@ -399,7 +399,7 @@ class Model(Spec):
         )
 
 
-def _field_validated(full: type[BaseModel]) -> set[str]:
+def field_validated(full: type[BaseModel]) -> set[str]:
     """The fields a `@field_validator` of the model applies to."""
     names: set[str] = set()
     for decorator in full.__pydantic_decorators__.field_validators.values():

@@ -8,7 +8,6 @@ reasoning, and usage summed over attempts.
 
 from __future__ import annotations
 
-import itertools
 import json
 from typing import Any, assert_type
 
@@ -41,10 +40,9 @@ from generated.categorized import PartialUser, UserParser
 from generated.meeting import MeetingInfoParser, PartialMeetingInfo
 
 from .recordings import MEETING_DOC, VALID_USER, gemini
+from .test_client import ADA, MALFORMED, bodies, never_backwards
 
 MISSING_CATEGORY = '{"name":"Ada","age":36}'
-MALFORMED = '{"name":"Ada","age":3x6,"category":"admin"}'
-ADA = User(name="Ada", age=36, category="admin")
 ASK = "Who is Ada?"
 ASKED = {"role": "user", "parts": [{"text": ASK}]}
 MODEL = "gemini-2.5-flash"
@@ -63,23 +61,9 @@ def client(replay: Replay) -> PartialClient:
     return from_genai(sdk(replay))
 
 
-def bodies(replay: Replay) -> list[dict[str, Any]]:
-    for exchange in replay.exchanges:
-        exchange.finished.wait(5)
-    return [e.body for e in replay.exchanges]
-
-
 def text_of(content: dict[str, Any]) -> str:
     (part,) = content["parts"]
     return str(part["text"])
-
-
-def never_backwards(snapshots: list[PartialUser]) -> None:
-    for before, after in itertools.pairwise(snapshots):
-        assert (after.name or "").startswith(before.name or "")
-        for field in ("age", "category"):
-            if getattr(before, field) is not None:
-                assert getattr(after, field) == getattr(before, field)
 
 
 # -- the request helper and the adapter -------------------------------------------------

@@ -11,11 +11,11 @@ item is delivered.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
-from types import TracebackType
-from typing import Generic, Self, TypeVar, cast
+from typing import Generic, TypeVar, cast
 
 from pydantic import BaseModel
 
+from ..closing import AsyncClosing, Closing
 from ..items import Items, ItemsParser, PartialItems
 from ..providers.events import TokenUsage
 from .attempts import Attempt
@@ -98,7 +98,7 @@ class _Items(Generic[P, M]):
         return self._result
 
 
-class IterableStream(_Items[P, M]):
+class IterableStream(_Items[P, M], Closing):
     """Each item of a list answer, validated, as it completes (`for`)."""
 
     def __init__(self, stream: PartialStream[PartialItems, Items]) -> None:
@@ -123,19 +123,8 @@ class IterableStream(_Items[P, M]):
             self._iterator.close()
         self._partial.close()
 
-    def __enter__(self) -> Self:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class AsyncIterableStream(_Items[P, M]):
+class AsyncIterableStream(_Items[P, M], AsyncClosing):
     """The async twin of `IterableStream` (`async for`)."""
 
     def __init__(self, stream: AsyncPartialStream[PartialItems, Items]) -> None:
@@ -161,14 +150,3 @@ class AsyncIterableStream(_Items[P, M]):
         if self._iterator is not None:
             await self._iterator.aclose()
         await self._partial.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()

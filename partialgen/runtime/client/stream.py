@@ -15,11 +15,11 @@ from collections.abc import (
     Iterator,
     Mapping,
 )
-from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
+from ..closing import AsyncClosing, Closing
 from ..errors import PartialgenError
 from ..parser import StreamParser
 from ..providers.document import ProviderStream
@@ -180,7 +180,7 @@ class _Stream(Generic[P, M]):
         return self._result
 
 
-class PartialStream(_Stream[P, M]):
+class PartialStream(_Stream[P, M], Closing):
     """Typed snapshots of an answer, asked again while it is invalid.
 
     Iterate it for a `P` whenever something visible changed; a re-ask starts the
@@ -220,19 +220,8 @@ class PartialStream(_Stream[P, M]):
         if self._iterator is not None:
             self._iterator.close()
 
-    def __enter__(self) -> Self:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class AsyncPartialStream(_Stream[P, M]):
+class AsyncPartialStream(_Stream[P, M], AsyncClosing):
     """The async twin of `PartialStream`: iterate it with `async for`."""
 
     def __init__(self, client: Any, attempts: Attempts[P, M]) -> None:
@@ -268,14 +257,3 @@ class AsyncPartialStream(_Stream[P, M]):
         """Stop: the current response is closed."""
         if self._iterator is not None:
             await self._iterator.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
-from types import TracebackType
-from typing import Any, Generic, Protocol, Self, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 
+from ..closing import AsyncClosing, Closing
 from ..errors import IncompleteOutputError, PartialgenError
 from .errors import ProviderError
 from .events import CallText, Piece, Reader, Reasoning, Text
@@ -82,7 +82,7 @@ class Assembler(Protocol[E_co]):
         ...
 
 
-class Pump(Generic[E]):
+class Pump(Generic[E], Closing, AsyncClosing):
     """Iterates a provider's events (sync or async) through a reader and an assembler."""
 
     def __init__(self, source: Events, reader: Reader, assembler: Assembler[E]) -> None:
@@ -169,28 +169,6 @@ class Pump(Generic[E]):
             result = closer()
             if inspect.isawaitable(result):
                 await result
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
 
 _KINDS = {Text: "content", Reasoning: "reasoning", CallText: "tool call arguments"}
