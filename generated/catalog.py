@@ -29,8 +29,13 @@ from examples.catalog import (
 )
 
 __all__ = [
+    "Bundle",
     "Catalog",
     "CatalogParser",
+    "Category",
+    "Digital",
+    "Dimensions",
+    "Discount",
     "PartialBundle",
     "PartialCatalog",
     "PartialCategory",
@@ -40,6 +45,9 @@ __all__ = [
     "PartialPhysical",
     "PartialProduct",
     "PartialReview",
+    "Physical",
+    "Product",
+    "Review",
 ]
 
 # Schema tables, filled in below once every partial class exists.

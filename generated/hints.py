@@ -11,6 +11,7 @@ from pydantic import Field
 from examples.hints import Article, Digest
 
 __all__ = [
+    "Article",
     "Digest",
     "DigestParser",
     "PartialArticle",

@@ -15,6 +15,10 @@ from pydantic.types import AwareDatetime
 from generated.ticket_models import Closed, Comment, Customer, Opened, SupportTicket
 
 __all__ = [
+    "Closed",
+    "Comment",
+    "Customer",
+    "Opened",
     "PartialClosed",
     "PartialComment",
     "PartialCustomer",

@@ -255,8 +255,10 @@ class _Planner:
             )
             for m in roots
         )
+        # Every full model the module imports, nested ones too: `take_items(Ingredient)`
+        # under mypy --strict needs the name exported.
         exports = sorted(
-            {self._export(m.ref) for m in roots}
+            {self._export(m.ref) for m in self.module.models}
             | set(self.partial_names.values())
             | set(self.parser_names.values())
         )

@@ -321,3 +321,21 @@ def test_checking_one_configured_target_reports_no_other_as_extra(
     assert main(["check", "--output", "generated/meeting.py"]) == 0
     out = capsys.readouterr().out
     assert "extra:" not in out and "1 generated file(s) fresh" in out
+
+
+def test_nested_full_models_are_exported_too(ws: Workspace) -> None:
+    ws.write(
+        "recipe_models",
+        """
+        from pydantic import BaseModel
+
+        class Ingredient(BaseModel):
+            name: str
+
+        class Recipe(BaseModel):
+            ingredients: list[Ingredient]
+        """,
+    )
+    gen = ws.generate_and_import("recipe_models:Recipe")
+    assert {"Recipe", "Ingredient", "PartialIngredient"} <= set(gen.__all__)
+    assert gen.Ingredient is ws.import_module("recipe_models").Ingredient
