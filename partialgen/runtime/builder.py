@@ -93,6 +93,9 @@ class Builder:
         self.str_value = ""
         self.str_parts: list[str] = []
         self.str_committed = False  # a literal's value is already shown
+        self.closed_root = (
+            False  # the root closed since the last publish: a new snapshot
+        )
         # Rule 14: a RootModel's document is its root value itself, not an object.
         self.root_value = issubclass(root.full, RootModel)
         self.root_snapshot: BaseModel = ModelFrame(self, 0, root).build()
@@ -120,6 +123,7 @@ class Builder:
             frame = self.stack[-1]
             assert isinstance(frame, ModelFrame)
             self.root_snapshot = frame.close(end)
+            self.closed_root = True
             self.stack.pop()
             self.dirty = -1
 
@@ -205,6 +209,7 @@ class Builder:
         self.dirty = len(self.stack) - 1
         if not self.stack:
             self.root_snapshot = snapshot
+            self.closed_root = True
             return
         parent = self.stack[-1]
         assert isinstance(parent, Container)
@@ -420,10 +425,15 @@ class Builder:
 
     def pending(self) -> bool:
         """Whether a change waits for the next snapshot."""
-        return self.dirty >= 0 or bool(self.str_parts and self.str_mode == STREAM)
+        return (
+            self.dirty >= 0
+            or self.closed_root
+            or bool(self.str_parts and self.str_mode == STREAM)
+        )
 
     def publish(self) -> BaseModel:
         """Rebuild the changed path, deepest first; the same root object if nothing did."""
+        self.closed_root = False
         if self.str_parts and self.str_mode == STREAM:
             self.flush_string()
         depth = self.dirty

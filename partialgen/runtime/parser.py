@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import (
     AsyncIterable,
     AsyncIterator,
@@ -185,16 +186,23 @@ class StreamParser(Generic[P, M]):
         return events
 
     @classmethod
-    def stream(cls, chunks: Iterable[str], **options: Any) -> SnapshotStream[P, M]:
-        """Iterate snapshots (only when something changed); `.result` holds the final model."""
-        return SnapshotStream(cls(**options), chunks)
+    def stream(
+        cls, chunks: Iterable[str], *, throttle: float | None = None, **options: Any
+    ) -> SnapshotStream[P, M]:
+        """Iterate snapshots (only when something changed; with `throttle`, at most one
+        per that many seconds, the last never withheld); `.result` the final model."""
+        return SnapshotStream(cls(**options), chunks, throttle)
 
     @classmethod
     def astream(
-        cls, chunks: AsyncIterable[str], **options: Any
+        cls,
+        chunks: AsyncIterable[str],
+        *,
+        throttle: float | None = None,
+        **options: Any,
     ) -> AsyncSnapshotStream[P, M]:
         """The async twin of `stream`."""
-        return AsyncSnapshotStream(cls(**options), chunks)
+        return AsyncSnapshotStream(cls(**options), chunks, throttle)
 
 
 def parser_class(parser: type[StreamParser[P, M]]) -> type[StreamParser[P, M]]:
@@ -223,11 +231,45 @@ def _not_text(chunk: object) -> None:
     raise TypeError(f"feed() takes a str chunk, got {type(chunk).__name__}{hint}")
 
 
+class Pace(Generic[P]):
+    """Which snapshots of a parser are shown: each new one (`throttle=None`), or at
+    most one per `throttle` seconds, and at the end the last one, never withheld."""
+
+    def __init__(self, parser: StreamParser[P, Any], throttle: float | None) -> None:
+        if throttle is not None and throttle < 0:
+            raise ValueError(f"throttle is seconds between snapshots, got {throttle}")
+        self.parser = parser
+        self.throttle = throttle
+        self._next = 0.0
+        self._shown = parser.snapshot
+
+    def step(self) -> P | None:
+        """After text was pushed: the snapshot to show now, if any."""
+        if not self.parser.changed:
+            return None
+        if self.throttle is not None:
+            now = time.monotonic()
+            if now < self._next:
+                return None
+            self._next = now + self.throttle
+        return self.last()
+
+    def last(self) -> P | None:
+        """The latest snapshot if it was not shown yet."""
+        # Compared with what was shown, not with `changed`: anyone may have asked the
+        # parser for its snapshot in between (a note on usage, an error).
+        snapshot = self.parser.snapshot
+        if snapshot is self._shown:
+            return None
+        self._shown = snapshot
+        return snapshot
+
+
 class _Stream(Generic[P, M]):
-    def __init__(self, parser: StreamParser[P, M]) -> None:
+    def __init__(self, parser: StreamParser[P, M], throttle: float | None) -> None:
         self.parser = parser
         self._result: M | None = None
-        self._last: P = parser.snapshot
+        self._pace = Pace(parser, throttle)
 
     @property
     def result(self) -> M:
@@ -237,18 +279,20 @@ class _Stream(Generic[P, M]):
         return self._result
 
     def _step(self, chunk: str) -> P | None:
-        snapshot = self.parser.feed(chunk)
-        if snapshot is self._last:
-            return None
-        self._last = snapshot
-        return snapshot
+        self.parser.push(chunk)
+        return self._pace.step()
 
 
 class SnapshotStream(_Stream[P, M]):
     """Snapshots from a sync iterable of text chunks; closes the parser at the end."""
 
-    def __init__(self, parser: StreamParser[P, M], chunks: Iterable[str]) -> None:
-        super().__init__(parser)
+    def __init__(
+        self,
+        parser: StreamParser[P, M],
+        chunks: Iterable[str],
+        throttle: float | None = None,
+    ) -> None:
+        super().__init__(parser, throttle)
         self._chunks = chunks
 
     def __iter__(self) -> Iterator[P]:
@@ -256,14 +300,22 @@ class SnapshotStream(_Stream[P, M]):
             snapshot = self._step(chunk)
             if snapshot is not None:
                 yield snapshot
+        last = self._pace.last()
+        if last is not None:
+            yield last
         self._result = self.parser.close()
 
 
 class AsyncSnapshotStream(_Stream[P, M]):
     """Snapshots from an async iterable of text chunks; closes the parser at the end."""
 
-    def __init__(self, parser: StreamParser[P, M], chunks: AsyncIterable[str]) -> None:
-        super().__init__(parser)
+    def __init__(
+        self,
+        parser: StreamParser[P, M],
+        chunks: AsyncIterable[str],
+        throttle: float | None = None,
+    ) -> None:
+        super().__init__(parser, throttle)
         self._chunks = chunks
 
     async def __aiter__(self) -> AsyncIterator[P]:
@@ -271,4 +323,7 @@ class AsyncSnapshotStream(_Stream[P, M]):
             snapshot = self._step(chunk)
             if snapshot is not None:
                 yield snapshot
+        last = self._pace.last()
+        if last is not None:
+            yield last
         self._result = self.parser.close()

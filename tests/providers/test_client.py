@@ -524,3 +524,19 @@ def test_a_model_or_a_parser_instance_is_refused_with_what_to_pass() -> None:
         client.create_iterable(UserParser(), model="m", messages=ASK)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="pass the generated UserParser class"):
         openai_chat_content([], User)  # type: ignore[arg-type]
+
+
+def test_a_throttle_shows_fewer_snapshots_and_never_withholds_the_last() -> None:
+    with replay_server("openai-chat-meeting") as replay:
+        everything = list(
+            openai_client(replay).create_partial(
+                MeetingInfoParser, model="m", messages=ASK
+            )
+        )
+        stream = openai_client(replay).create_partial(
+            MeetingInfoParser, model="m", messages=ASK, throttle=3600
+        )
+        shown = list(stream)
+    assert len(everything) > 20
+    assert shown == [everything[0], everything[-1]]
+    assert stream.result == MeetingInfo.model_validate(MEETING_DOC)

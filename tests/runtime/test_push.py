@@ -4,6 +4,7 @@ builds one when asked (kept until something visible changes), `changed` tells.""
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 
 import pytest
 from hypothesis import given, settings
@@ -82,3 +83,22 @@ def test_any_chunking_any_looks(cuts: list[int], data: st.DataObject) -> None:
             last = snapshot
     assert parser.close() == MeetingInfo.model_validate_json(DEMO_MEETING)
     assert parser.snapshot == reference.snapshot
+
+
+async def test_a_throttled_stream_shows_the_first_change_then_the_last() -> None:
+    chunks = split_at(DEMO_MEETING, range(5, len(DEMO_MEETING), 5))
+    everything = list(MeetingInfoParser.stream(chunks))
+    paced = MeetingInfoParser.stream(chunks, throttle=3600)
+    shown = list(paced)
+    assert shown == [everything[0], everything[-1]]
+    assert paced.result == MeetingInfo.model_validate_json(DEMO_MEETING)
+
+    async def source() -> AsyncIterator[str]:
+        for chunk in chunks:
+            yield chunk
+
+    ashown = [s async for s in MeetingInfoParser.astream(source(), throttle=3600)]
+    assert ashown == shown
+    assert list(MeetingInfoParser.stream(chunks, throttle=0)) == everything
+    with pytest.raises(ValueError, match="throttle is seconds"):
+        MeetingInfoParser.stream(chunks, throttle=-1)

@@ -44,6 +44,7 @@ class _Client:
         strict: bool | None,
         parser_options: Mapping[str, Any] | None,
         kwargs: dict[str, Any],
+        throttle: float | None = None,
     ) -> Attempts[P, M]:
         return Attempts(
             self.dialect,
@@ -53,6 +54,7 @@ class _Client:
             max_retries=max_retries,
             retry_incomplete=retry_incomplete,
             parser_options=parser_options or {},
+            throttle=throttle,
         )
 
     def _item_attempts(
@@ -82,7 +84,9 @@ class PartialClient(_Client):
 
     `max_retries` is how many times an invalid answer is asked for again (0: never),
     `retry_incomplete=True` also asks again when the token limit cut the answer,
-    `strict` is as for `openai_response_format`, `parser_options` go to the parser.
+    `strict` is as for `openai_response_format`, `parser_options` go to the parser,
+    `throttle` (seconds) shows at most one snapshot per that long, the last never
+    withheld.
     """
 
     def create_partial(
@@ -93,6 +97,7 @@ class PartialClient(_Client):
         retry_incomplete: bool = False,
         strict: bool | None = None,
         parser_options: Mapping[str, Any] | None = None,
+        throttle: float | None = None,
         **kwargs: Any,
     ) -> PartialStream[P, M]:
         """Typed snapshots of the answer while it streams; `.result` at the end."""
@@ -105,6 +110,7 @@ class PartialClient(_Client):
             strict,
             parser_options,
             kwargs,
+            throttle,
         )
         return PartialStream(self.sdk, attempts)
 
@@ -161,6 +167,7 @@ class AsyncPartialClient(_Client):
         retry_incomplete: bool = False,
         strict: bool | None = None,
         parser_options: Mapping[str, Any] | None = None,
+        throttle: float | None = None,
         **kwargs: Any,
     ) -> AsyncPartialStream[P, M]:
         """Typed snapshots of the answer while it streams (`async for`); `.result`."""
@@ -173,6 +180,7 @@ class AsyncPartialClient(_Client):
             strict,
             parser_options,
             kwargs,
+            throttle,
         )
         return AsyncPartialStream(self.sdk, attempts)
 

@@ -47,6 +47,7 @@ class Attempts(Generic[P, M]):
         max_retries: int,
         retry_incomplete: bool,
         parser_options: Mapping[str, Any],
+        throttle: float | None = None,
     ) -> None:
         if max_retries < 0:
             raise ValueError(f"max_retries is 0 or more, got {max_retries}")
@@ -57,6 +58,7 @@ class Attempts(Generic[P, M]):
         self.max_retries = max_retries
         self.retry_incomplete = retry_incomplete
         self.parser_options = dict(parser_options)
+        self.throttle = throttle
         self.number = 0  # the current attempt, from 1
         self.failed: list[Attempt] = []
         self.reader: Reader | None = None
@@ -67,7 +69,7 @@ class Attempts(Generic[P, M]):
         self.number += 1
         self.reader = self.dialect.reader()
         parser = self.parser(**self.parser_options)
-        self.current = ProviderStream(events, self.reader, parser)
+        self.current = ProviderStream(events, self.reader, parser, self.throttle)
         return self.current
 
     def fail(self, error: PartialgenError) -> None:

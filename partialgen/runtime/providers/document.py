@@ -8,7 +8,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel
 
 from ..errors import IncompleteOutputError
-from ..parser import StreamParser
+from ..parser import Pace, StreamParser
 from .events import CallStart, Outcome, Piece, Reader, Text, TokenUsage
 from .pump import Events, Pump, ended_early
 
@@ -19,25 +19,28 @@ M = TypeVar("M", bound=BaseModel)
 class Document(Outcome, Generic[P, M]):
     """Feeds the answer's text to the parser; knows why the provider stopped."""
 
-    def __init__(self, parser: StreamParser[P, M]) -> None:
+    def __init__(
+        self, parser: StreamParser[P, M], throttle: float | None = None
+    ) -> None:
         super().__init__()
         self.parser = parser
         self.result: M | None = None
         self._tools: dict[int, str] = {}  # tool calls seen instead of an answer
-        self._last = parser.snapshot
+        self._pace = Pace(parser, throttle)
 
     def apply(self, piece: Piece) -> P | None:
         if isinstance(piece, Text):
-            snapshot = self.parser.feed(piece.text)
-            if snapshot is self._last:
-                return None
-            self._last = snapshot
-            return snapshot
+            self.parser.push(piece.text)
+            return self._pace.step()
         if isinstance(piece, CallStart):
             self._tools.setdefault(piece.index, piece.name or "?")
         else:
             self.note(piece, self.parser.snapshot, self.parser.text)
         return None
+
+    def pending(self) -> P | None:
+        """The last snapshot, never withheld by the pace."""
+        return self._pace.last()
 
     def finish(self) -> None:
         if self.result is not None:
@@ -75,9 +78,13 @@ class ProviderStream(Pump[P], Generic[P, M]):
     """
 
     def __init__(
-        self, source: Events, reader: Reader, parser: StreamParser[P, M]
+        self,
+        source: Events,
+        reader: Reader,
+        parser: StreamParser[P, M],
+        throttle: float | None = None,
     ) -> None:
-        self._document = Document(parser)
+        self._document = Document(parser, throttle)
         super().__init__(source, reader, self._document)
 
     @property

@@ -81,6 +81,10 @@ class Assembler(Protocol[E_co]):
         """The latest snapshot and the text received, for errors raised outside it."""
         ...
 
+    def pending(self) -> E_co | None:
+        """What a pace held back, shown when the events end."""
+        ...
+
 
 class Pump(Generic[E], Closing, AsyncClosing):
     """Iterates a provider's events (sync or async) through a reader and an assembler."""
@@ -102,6 +106,9 @@ class Pump(Generic[E], Closing, AsyncClosing):
         try:
             for batch in self._events:
                 yield from self._outputs(batch)
+            last = self._assembler.pending()
+            if last is not None:
+                yield last
             self._assembler.finish()
         except Exception as error:
             self._annotate(error)
@@ -133,6 +140,9 @@ class Pump(Generic[E], Closing, AsyncClosing):
             async for batch in self._async_events:
                 for out in self._outputs(batch):
                     yield out
+            last = self._assembler.pending()
+            if last is not None:
+                yield last
             self._assembler.finish()
         except Exception as error:
             self._annotate(error)

@@ -172,6 +172,9 @@ class Calls(Outcome, Generic[P, M]):
     def kept(self) -> str:
         return "every call's text and snapshot are in `.parsers`"
 
+    def pending(self) -> ToolCallSnapshot[P] | None:
+        return None  # every change is shown as it happens
+
     def state(self) -> tuple[BaseModel | None, str]:
         """The latest call's snapshot and text; the prose before any call."""
         if not self.parsers:
