@@ -108,3 +108,11 @@ async def test_async_reads_are_grouped_too() -> None:
     shown = [s async for s in snapshots]
     assert snapshots.result == User.model_validate_json(USER)
     assert 1 <= len(shown) <= len(grouped)
+
+
+def test_an_adapter_takes_a_throttle_and_shows_the_last_snapshot() -> None:
+    reads = reads_of(BODY, 7)
+    everything = list(openai_chat_content(sse_json(reads), UserParser))
+    paced = openai_chat_content(sse_json(reads), UserParser, throttle=3600)
+    assert list(paced) == [everything[0], everything[-1]]
+    assert paced.result == User.model_validate_json(USER)

@@ -102,38 +102,54 @@ __all__ = [
 def text_snapshots(
     chunks: Iterable[str] | AsyncIterable[str],
     parser: type[StreamParser[P, M]],
+    *,
+    throttle: float | None = None,
     **options: Any,
 ) -> ProviderStream[P, M]:
     """Snapshots from plain text chunks (`str`), sync or async."""
-    return ProviderStream(chunks, TextReader(), parser_class(parser)(**options))
+    return ProviderStream(
+        chunks, TextReader(), parser_class(parser)(**options), throttle
+    )
 
 
 def openai_chat_content(
-    stream: Events, parser: type[StreamParser[P, M]], *, choice: int = 0, **options: Any
+    stream: Events,
+    parser: type[StreamParser[P, M]],
+    *,
+    choice: int = 0,
+    throttle: float | None = None,
+    **options: Any,
 ) -> ProviderStream[P, M]:
     """Snapshots of the message content of a Chat Completions stream (JSON mode or a
     `response_format` schema). `finish_reason="length"` raises IncompleteOutputError,
     a refusal RefusalError. With `n > 1`, `choice` picks the answer followed."""
-    return ProviderStream(
-        stream, OpenAIChatReader(choice), parser_class(parser)(**options)
-    )
+    reader = OpenAIChatReader(choice)
+    return ProviderStream(stream, reader, parser_class(parser)(**options), throttle)
 
 
 def openai_responses_text(
-    stream: Events, parser: type[StreamParser[P, M]], **options: Any
+    stream: Events,
+    parser: type[StreamParser[P, M]],
+    *,
+    throttle: float | None = None,
+    **options: Any,
 ) -> ProviderStream[P, M]:
     """Snapshots of the output text of a Responses API stream (`text.format` schema)."""
-    return ProviderStream(
-        stream, OpenAIResponsesReader(), parser_class(parser)(**options)
-    )
+    reader = OpenAIResponsesReader()
+    return ProviderStream(stream, reader, parser_class(parser)(**options), throttle)
 
 
 def anthropic_text(
-    stream: Events, parser: type[StreamParser[P, M]], **options: Any
+    stream: Events,
+    parser: type[StreamParser[P, M]],
+    *,
+    throttle: float | None = None,
+    **options: Any,
 ) -> ProviderStream[P, M]:
     """Snapshots of the text blocks of an Anthropic Messages stream (JSON answered as
     text, e.g. with an output format or a `{` prefill: include the prefill yourself)."""
-    return ProviderStream(stream, AnthropicReader(), parser_class(parser)(**options))
+    reader = AnthropicReader()
+    return ProviderStream(stream, reader, parser_class(parser)(**options), throttle)
 
 
 def genai_content(
@@ -141,6 +157,7 @@ def genai_content(
     parser: type[StreamParser[P, M]],
     *,
     candidate: int = 0,
+    throttle: float | None = None,
     **options: Any,
 ) -> ProviderStream[P, M]:
     """Snapshots of the text parts of a Gemini `generate_content_stream` (google-genai,
@@ -148,9 +165,8 @@ def genai_content(
     are `reasoning`, never parsed; `MAX_TOKENS` raises IncompleteOutputError, a block by
     the provider's filters (`SAFETY`, a blocked prompt, ...) BlockedError. With
     `candidate_count > 1`, `candidate` picks the answer followed."""
-    return ProviderStream(
-        stream, GeminiReader(candidate), parser_class(parser)(**options)
-    )
+    reader = GeminiReader(candidate)
+    return ProviderStream(stream, reader, parser_class(parser)(**options), throttle)
 
 
 def _tool_calls(
