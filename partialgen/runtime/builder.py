@@ -17,6 +17,7 @@ from .errors import ImpossiblePrefixError, InvalidOutputError, Path
 from .frames import (
     CaptureFrame,
     Container,
+    DictFrame,
     Frame,
     ListFrame,
     ModelFrame,
@@ -96,6 +97,7 @@ class Builder:
         self.closed_root = (
             False  # the root closed since the last publish: a new snapshot
         )
+        self.closing_at = 0  # where the last object or array being closed ends
         # Rule 14: a RootModel's document is its root value itself, not an object.
         self.root_value = issubclass(root.full, RootModel)
         self.root_snapshot: BaseModel = ModelFrame(self, 0, root).build()
@@ -110,6 +112,19 @@ class Builder:
         if accepts & (STRING | NUMBER | BOOL | NULL):
             return None
         return ("{" if accepts & OBJECT else "") + ("[" if accepts & ARRAY else "")
+
+    def shown_nothing(self) -> bool:
+        """Whether the root being received has shown nothing yet: no key of the model
+        matched, no entry of a root list or dict began (rule 14's candidate roots)."""
+        frames = self.stack[1:2] if self.root_value else self.stack[:1]
+        if not frames:
+            return False
+        frame = frames[0]
+        if isinstance(frame, ModelFrame):
+            return not frame.fields_set
+        if isinstance(frame, ListFrame):
+            return not frame.items
+        return isinstance(frame, DictFrame) and not frame.entries
 
     def _enter_root(self, pos: int) -> None:
         """The root value of a RootModel starts: its frame, with the `root` key read."""
@@ -204,6 +219,7 @@ class Builder:
             frame.event("end", (end,))  # type: ignore[attr-defined]
             return
         assert isinstance(frame, Container)
+        self.closing_at = end  # a validation error's position is the object's start
         snapshot = frame.close(end)
         self.stack.pop()
         self.dirty = len(self.stack) - 1

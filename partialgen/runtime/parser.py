@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import re
 import time
 from collections.abc import (
     AsyncIterable,
@@ -10,12 +12,13 @@ from collections.abc import (
     Iterable,
     Iterator,
 )
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, NoReturn, TypeVar
 
 from pydantic import BaseModel
 
 from .builder import Builder, ItemEvent
 from .errors import (
+    DepthLimitError,
     IncompleteOutputError,
     InvalidOutputError,
     PartialgenError,
@@ -30,6 +33,11 @@ M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T", bound=BaseModel)
 
 DEFAULT_MAX_DEPTH = 1000
+# Rule 14's scan for the root in prose: a root that fails before showing anything, within
+# this many characters of its opening bracket, was prose; at most this many are dropped.
+LOOKBACK = 2000
+MAX_CANDIDATES = 32
+_FENCE_LINE = re.compile(r"(?:^|\n)[ \t]*```[^`\n]*\n\s*\Z")
 
 
 class StreamParser(Generic[P, M]):
@@ -57,15 +65,24 @@ class StreamParser(Generic[P, M]):
         self._received = Received()
         self._chunks = self._received.chunks
         self._receive = self._chunks.append
+        self._options = (max_depth, lenient, keep_items)
+        self._candidates = 0  # roots abandoned in the prose before the JSON (rule 14)
+        self._first_candidate: InvalidOutputError | None = None
+        self._start(0)
+        self._error: PartialgenError | None = None
+
+    def _start(self, offset: int) -> None:
+        """A fresh builder and tokenizer, reading the text from `offset` on."""
+        max_depth, lenient, keep_items = self._options
         self._builder = Builder(self._tables(), self._received, keep_items)
         drops = self._received.drops if lenient else None
         self._tokenizer = Tokenizer(
             self._builder, max_depth, drops, self._builder.root_openers()
         )
+        self._tokenizer.offset = offset
         # Bound once: `feed` runs for every chunk, and these are its whole path.
         self._scan = self._tokenizer.feed
         self._publish = self._builder.publish
-        self._error: PartialgenError | None = None
 
     @property
     def snapshot(self) -> P:
@@ -113,13 +130,57 @@ class StreamParser(Generic[P, M]):
         try:
             self._scan(text)
         except InvalidOutputError as e:
-            self._fail(e)
+            self._recover(e)
+
+    def _recover(self, error: InvalidOutputError) -> None:
+        """Rule 14: a root that failed before showing anything may have been a `{` (or
+        `[`) of the prose; the scan moves on to the next candidate, or the error stands.
+        """
+        while True:
+            rest = self._next_candidate(error)
+            if rest is None:
+                self._fail(error)
+            try:
+                self._scan(rest)
+                return
+            except InvalidOutputError as e:
+                error = e
+
+    def _next_candidate(self, error: InvalidOutputError) -> str | None:
+        """Start over just after the failed root's opening bracket, and return the text
+        to read again; None if that root stands: it showed something, no prose came
+        before it (or a code fence's opening line did), it failed past the look-back,
+        or too many failed already."""
+        builder = self._builder
+        if (
+            isinstance(error, DepthLimitError)
+            or self._candidates >= MAX_CANDIDATES
+            or not builder.shown_nothing()
+        ):
+            return None
+        start = builder.stack[0].start
+        failed_at = max(error.position or 0, builder.closing_at)
+        if failed_at - start > LOOKBACK or _json_starts_here(
+            self._received.slice(max(0, start - LOOKBACK), start)
+        ):
+            return None
+        if self._candidates == 0:
+            self._first_candidate = error
+        self._candidates += 1
+        end = self._tokenizer.offset
+        drops = self._received.drops
+        del drops[bisect.bisect_left(drops, (start, start)) :]  # the candidate's own
+        rest = self._received.slice(start + 1, end)
+        shown = builder.root_snapshot
+        self._start(start + 1)
+        self._builder.root_snapshot = shown  # nothing was shown, and nothing is undone
+        return rest
 
     def _tables(self) -> Model:
         """The root's tables: the generated class's `spec`."""
         return self.spec
 
-    def _fail(self, error: InvalidOutputError) -> None:
+    def _fail(self, error: InvalidOutputError) -> NoReturn:
         if not error.located:
             error.path = self._builder.path() + error.path
             error.located = True
@@ -147,6 +208,11 @@ class StreamParser(Generic[P, M]):
             what = "value" if self._builder.root_value else "object"
             if not self._tokenizer.started:
                 started = f"no JSON {what} was received"
+                if self._first_candidate is not None:
+                    started += (
+                        f" ({self._candidates} opening bracket(s) in the prose began "
+                        f"none; the first: {self._first_candidate})"
+                    )
             else:
                 started = f"the root {what} has not closed"
                 if path:
@@ -217,6 +283,13 @@ def parser_class(parser: type[StreamParser[P, M]]) -> type[StreamParser[P, M]]:
     else:
         hint = "; pass a generated parser class such as MeetingInfoParser"
     raise TypeError(f"expected a generated parser class, got {parser!r}{hint}")
+
+
+def _json_starts_here(before: str) -> bool:
+    """Whether the text before a root leaves no doubt that the JSON starts there: it is
+    only whitespace (or a byte-order mark), or it ends with a code fence's opening line,
+    the strongest sign there is. Errors of such a root stand."""
+    return not before.strip(" \t\r\n\ufeff") or _FENCE_LINE.search(before) is not None
 
 
 def _not_text(chunk: object) -> None:

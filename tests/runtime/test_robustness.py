@@ -99,18 +99,6 @@ def test_text_before_the_first_brace_is_skipped(before: str, size: int) -> None:
     assert parser.text == before + MEETING
 
 
-def test_the_first_brace_starts_the_root_even_inside_prose() -> None:
-    # Documented: text before the *first* `{` is skipped, so a brace in the prose is
-    # taken as the root's and the text after it fails as JSON.
-    text = "Use {curly} braces: " + MEETING
-    parser = MeetingInfoParser()
-    error = feed_all(parser, [text])
-    assert isinstance(error, MalformedJSONError)
-    assert error.position == text.index("curly")
-    assert "expected a key string" in error.reason
-    assert error.text == text
-
-
 @pytest.mark.parametrize("size", SIZES)
 def test_error_offsets_count_the_skipped_prose(size: int) -> None:
     before = "\ufeffHere you go:\n```json\n"
