@@ -181,3 +181,22 @@ def test_client_benchmark_runs_every_path(capsys: pytest.CaptureFixture[str]) ->
         paths.append("instructor")
     for path in paths:
         assert out.count(f"| {path} |") == 2, path
+
+
+def test_scale_benchmark_runs_every_shape_and_path(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from benchmarks import scale
+
+    scale.main(["--sizes", "2k,4k"])
+    lines = capsys.readouterr().out.splitlines()
+    for shape in scale.SHAPES:
+        for path in scale.PATHS:
+            row = [
+                line for line in lines if line.startswith(f"| {shape} | 4k | {path} |")
+            ]
+            assert len(row) == 1, (shape, path)
+            growth = row[0].split("|")[6].strip()
+            float(growth)  # measured against the 2k run (tiny: any sign)
+        assert sum(f"| {shape} | 4k | peak memory" in line for line in lines) == 2
+    assert any("worst push" in line for line in lines)

@@ -627,7 +627,9 @@ def verdict_problems(
             if expected is not None:
                 break
         else:
-            return [f"pydantic rejects every root in {text[:end]!r}, partialgen accepts"]
+            return [
+                f"pydantic rejects every root in {text[:end]!r}, partialgen accepts"
+            ]
     problems = []
     if not same(out.result, expected):
         problems.append(f"close() returned {out.result!r}, pydantic {expected!r}")
