@@ -40,6 +40,12 @@ def add_generate_arguments(parser: argparse.ArgumentParser) -> None:
         "--output", type=Path, metavar="FILE", help="the generated module"
     )
     parser.add_argument(
+        "--typescript",
+        type=Path,
+        metavar="FILE",
+        help="also write the full and partial types as TypeScript (.ts)",
+    )
+    parser.add_argument(
         "--config",
         type=Path,
         metavar="PYPROJECT",

@@ -42,8 +42,14 @@ def targets_from(args: argparse.Namespace) -> list[Target]:
                 label,
                 ref_root=_command_line_root(args.schema),
                 allow_remote_refs=args.allow_remote_refs,
+                typescript=args.typescript,
             )
         ]
+    if args.typescript is not None:
+        raise GeneratorError(
+            "--typescript goes with --model or --schema; in a configuration, give the "
+            "target a `typescript` path"
+        )
     config = args.config or find_config(Path.cwd())
     if config is None:
         raise GeneratorError(

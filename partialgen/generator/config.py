@@ -20,6 +20,7 @@ class Target:
     schema_label: str = ""  # the schema path as the user wrote it, for the file marker
     ref_root: Path | None = None  # where a schema's file $refs may lead (default: cwd)
     allow_remote_refs: bool = False  # https $refs are fetched (nothing else ever is)
+    typescript: Path | None = None  # the same types as TypeScript, for the browser
 
     @property
     def models_output(self) -> Path:
@@ -48,10 +49,15 @@ def load_targets(config: Path) -> list[Target]:
             "schema",
             "class_name",
             "allow_remote_refs",
+            "typescript",
         }
         if unknown:
             raise GeneratorError(f"{where}: unknown keys {sorted(unknown)}")
         output = root / raw["output"]
+        typescript = raw.get("typescript")
+        if typescript is not None and not isinstance(typescript, str):
+            raise GeneratorError(f"{where}: `typescript` must be a path")
+        typescript_path = root / typescript if typescript else None
         if "schema" in raw:
             class_name = raw.get("class_name")
             if "models" in raw or not isinstance(raw["schema"], str):
@@ -73,6 +79,7 @@ def load_targets(config: Path) -> list[Target]:
                     schema_label=raw["schema"],
                     ref_root=root,
                     allow_remote_refs=allow_remote_refs,
+                    typescript=typescript_path,
                 )
             )
             continue
@@ -85,7 +92,7 @@ def load_targets(config: Path) -> list[Target]:
             raise GeneratorError(
                 f"{where}: needs `models` (MODULE[:CLASS] strings) or a `schema` path"
             )
-        targets.append(Target(output, models=tuple(models)))
+        targets.append(Target(output, models=tuple(models), typescript=typescript_path))
     return targets
 
 

@@ -161,6 +161,7 @@ class _Walker:
             ref=ir.Ref(cls.__module__, cls.__qualname__),
             doc=inspect.cleandoc(doc) if isinstance(doc, str) else None,
             fields=tuple(fields),
+            root_value=issubclass(cls, RootModel),
         )
         self.order.append(key)
 

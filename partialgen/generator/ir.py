@@ -158,6 +158,7 @@ class Model:
     ref: Ref
     doc: str | None
     fields: tuple[Field, ...]
+    root_value: bool = False  # a RootModel: its JSON is its `root` field's value itself
 
 
 @dataclass(frozen=True)
