@@ -61,22 +61,46 @@ def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
         help="times an invalid answer is asked for again (default 1)",
     )
     parser.add_argument("--progress", action="store_true", help="show fields completed")
+    parser.add_argument(
+        "--web",
+        action="store_true",
+        help="serve the example page (examples/web) on 127.0.0.1 and print its URL",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=8000,
+        help="the page's port for --web (default 8000)",
+    )
 
 
-def _generated_meeting() -> Any:
-    # generated/ sits in the checkout next to examples/; make the command work from it.
+def _from_checkout(module: str) -> Any:
+    # generated/ and examples/ sit in the checkout; make the command work from it.
     root = str(Path.cwd())
     if root not in sys.path:
         sys.path.insert(0, root)
     try:
-        return importlib.import_module("generated.meeting")
+        return importlib.import_module(module)
     except ImportError as e:
         raise SystemExit(
             f"partialgen demo: run it from the partialgen checkout ({e})"
         ) from e
 
 
+def _generated_meeting() -> Any:
+    return _from_checkout("generated.meeting")
+
+
 def run_demo(args: argparse.Namespace) -> int:
+    if args.web:
+        if args.live:
+            print(
+                "partialgen demo: --web replays the recording; drop --live",
+                file=sys.stderr,
+            )
+            return 2
+        web = _from_checkout("examples.web.__main__")
+        return int(web.main(["--port", str(args.port), "--delay", str(args.delay)]))
     try:
         from rich.console import Console
     except ImportError as e:

@@ -99,3 +99,53 @@ def test_no_retries_left_is_reported(
     assert len(replay.exchanges) == 1
     out = capsys.readouterr().out
     assert "RetriesExhaustedError: no valid answer after 1 attempt" in out
+
+
+def test_web_demo_serves_the_page_and_streams_the_meeting() -> None:
+    # The real command in its own process, as a user starts it; stopped at the end.
+    import socket
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    root = Path(__file__).resolve().parents[2]
+    command = [sys.executable, "-m", "partialgen", "demo", "--web", "--delay", "0"]
+    server = subprocess.Popen(
+        [*command, "--port", str(port)],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        url = f"http://127.0.0.1:{port}/"
+        assert line.strip() == f"The meeting, live: {url}"
+        for _ in range(100):  # uvicorn starts listening just after the line
+            try:
+                page = httpx.get(url, timeout=5)
+                break
+            except httpx.ConnectError:
+                import time
+
+                time.sleep(0.05)
+        assert page.status_code == 200 and "streamObject" in page.text
+        with httpx.stream("GET", url + "meeting", timeout=30) as events:
+            body = "".join(events.iter_text())
+        done = body[body.index("event: done") :].split("data: ", 1)[1].split("\n")[0]
+        assert json.loads(done) == MEETING_DOC
+        assert body.count("event: patch") > 10
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_web_demo_replays_only(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--web", "--live"]) == 2
+    assert "--web replays the recording" in capsys.readouterr().err
