@@ -118,10 +118,12 @@ PATHS: dict[str, Callable[[Any, list[str]], None]] = {
 }
 
 
-def cpu(run: Callable[[], None]) -> float:
+def cpu(
+    run: Callable[[Any, list[str]], None], parser_cls: Any, chunks: list[str]
+) -> float:
     gc.collect()
     started = time.thread_time()
-    run()
+    run(parser_cls, chunks)
     return time.thread_time() - started
 
 
@@ -214,9 +216,7 @@ def main(argv: list[str] | None = None) -> None:
                 if path == "feed" and projected is not None and projected > args.budget:
                     row.note = f"not run: projected {projected:,.0f} s"
                 else:
-                    row.seconds = cpu(
-                        lambda: PATHS[path](parser_cls, chunks)
-                    )  # noqa: B023
+                    row.seconds = cpu(PATHS[path], parser_cls, chunks)
                     row.growth = growth(previous, row)
                     if path == "push":
                         worst, clean, passes = worst_push(parser_cls, chunks)

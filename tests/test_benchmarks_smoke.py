@@ -200,3 +200,19 @@ def test_scale_benchmark_runs_every_shape_and_path(
             float(growth)  # measured against the 2k run (tiny: any sign)
         assert sum(f"| {shape} | 4k | peak memory" in line for line in lines) == 2
     assert any("worst push" in line for line in lines)
+
+
+def test_wire_benchmark_compares_patches_and_snapshots(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from benchmarks import wire
+
+    wire.main(["--sizes", "2k", "--read", "4", "--read", "64"])
+    rows = [line.split("|") for line in capsys.readouterr().out.splitlines()[2:]]
+    sent = {
+        (r[2].strip(), r[4].strip().split()[0]): int(r[5].replace(",", ""))
+        for r in rows
+    }
+    for read in ("4", "64"):
+        # Whole snapshots resend the document: more bytes than its patches.
+        assert sent[(read, "snapshots")] > sent[(read, "patches")] > 2000

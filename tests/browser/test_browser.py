@@ -2,7 +2,7 @@
 
 The pages under `pages/` import the module the example serves from
 `partialgen/static/`, run their cases in the browser and write a JSON report into
-`<pre id="result">`, which the tests read back over the DevTools protocol. The example
+`<pre id="result">`, which the tests read back through Playwright. The example
 page itself is loaded as a user would, and its attendee table is read as it grows.
 """
 
