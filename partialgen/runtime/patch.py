@@ -125,11 +125,12 @@ class _Owner:
 
 
 class _Differ:
-    __slots__ = ("ops", "strict")
+    __slots__ = ("ops", "same_stream", "strict")
 
-    def __init__(self, strict: bool) -> None:
+    def __init__(self, strict: bool, same_stream: bool = False) -> None:
         self.ops: list[Op] = []
         self.strict = strict
+        self.same_stream = same_stream
 
     def model(self, a: BaseModel, b: BaseModel, ptr: str, fields: _Fields) -> None:
         da, db = a.__dict__, b.__dict__
@@ -199,9 +200,15 @@ class _Differ:
     ) -> None:
         common = min(len(a), len(b))
         # Items are appended and only the last one grows: the others are the very same
-        # objects, which `all(map(is_, ...))` confirms at C speed.
+        # objects, which `all(map(is_, ...))` confirms at C speed. Within one stream,
+        # a list whose first item is the same model object is the same list grown
+        # (a repeated key makes a new list of new objects; scalars may be cached
+        # objects, so they prove nothing): confirming would cost the list's length.
         last = common - 1
-        if common and all(map(is_, a[:last], b)):
+        if common and (
+            (self.same_stream and isinstance(b[0], BaseModel) and a[0] is b[0])
+            or all(map(is_, a[:last], b))
+        ):
             if a[last] is not b[last]:
                 self.value(a[last], b[last], f"{ptr}/{last}", owner, (*trail, last))
         else:
@@ -291,7 +298,11 @@ class _Differ:
 
 
 def diff(
-    before: BaseModel | None, after: BaseModel, *, strict: bool = False
+    before: BaseModel | None,
+    after: BaseModel,
+    *,
+    strict: bool = False,
+    same_stream: bool = False,
 ) -> list[Op]:
     """The JSON Patch operations that turn `before`'s JSON into `after`'s.
 
@@ -299,12 +310,17 @@ def diff(
     `""`). Fields that changed are `replace`d, items and dict entries that arrived are
     `add`ed (at their index, in order), a string that grew is an `append` of the new
     text, or a `replace` with `strict=True`. The same object twice gives `[]`.
+
+    `same_stream=True` says `after` is a later snapshot of the parser `before` came
+    from (what `PatchEncoder` sends): then the items of a list before `before`'s last
+    one are complete and shared, and are not compared, so a diff costs the changed
+    path, not the length of the lists on it. For any other pair, leave it False.
     """
     if after is before:
         return []
     if before is None:
         return [{"op": "replace", "path": "", "value": dump(after)}]
-    differ = _Differ(strict)
+    differ = _Differ(strict, same_stream)
     fields = _fields(type(after)) if type(after) is type(before) else None
     if fields is not None:
         differ.model(before, after, "", fields)

@@ -89,6 +89,9 @@ def error_data(error: PartialgenError) -> dict[str, Any]:
 class PatchEncoder:
     """Snapshots in, event-stream bytes out; no I/O.
 
+    `patch` takes the snapshots of one stream, in order (any of them may be skipped);
+    `reset` (or an `attempt`) before those of another.
+
     `last_event_id` is the `Last-Event-ID` a reconnecting browser sent: ids continue
     after it, so they increase across connections. `retry` (milliseconds) is sent with
     the first event: how long a browser waits before it reconnects. `strict=True`
@@ -131,7 +134,7 @@ class PatchEncoder:
     def patch(self, snapshot: BaseModel) -> bytes:
         """A `patch` event from the last snapshot sent to this one (b"" if nothing
         visible changed)."""
-        ops = diff(self._sent, snapshot, strict=self.strict)
+        ops = diff(self._sent, snapshot, strict=self.strict, same_stream=True)
         self._sent = snapshot
         if not ops:
             return b""

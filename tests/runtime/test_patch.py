@@ -23,7 +23,7 @@ from partialgen import InvalidOutputError, StreamParser
 from partialgen.patch import PatchError, apply, diff, dump, escape, pointer
 from pydantic import BaseModel
 
-from generated.catalog import CatalogParser, PartialCatalog
+from generated.catalog import CatalogParser, PartialCatalog, PartialProduct
 from generated.categorized import UserParser as CategorizedUserParser
 from generated.hints import DigestParser
 from generated.meeting import MeetingInfoParser
@@ -153,6 +153,71 @@ def test_diffs_reproduce_snapshots_that_go_backwards(
     text = data.draw(objects(name).flatmap(repeated_keys))
     cuts = data.draw(st.lists(st.integers(0, len(text)), max_size=30))
     replay(snapshots(PARSERS[name](), split_at(text, cuts)))
+
+
+def replay_same_stream(seen: Sequence[BaseModel], keep: Sequence[bool]) -> None:
+    """Diffs with `same_stream=True` between the snapshots kept (others skipped, as a
+    throttled stream does) rebuild each kept snapshot's JSON."""
+    doc: Any = None
+    before: BaseModel | None = None
+    for snapshot, kept in zip(seen, keep, strict=False):
+        if not kept and snapshot is not seen[-1]:
+            continue
+        doc = apply(doc, diff(before, snapshot, same_stream=True))
+        assert doc == dump(snapshot)
+        before = snapshot
+
+
+@pytest.mark.parametrize("name", list(PARSERS))
+@settings(PROPERTY, max_examples=25)
+@given(data=st.data())
+def test_same_stream_diffs_reproduce_kept_snapshots(
+    name: str, data: st.DataObject
+) -> None:
+    text = data.draw(documents(name))
+    cuts = data.draw(st.lists(st.integers(0, len(text)), max_size=40))
+    seen = snapshots(PARSERS[name](), split_at(text, cuts))
+    keep = data.draw(st.lists(st.booleans(), min_size=len(seen), max_size=len(seen)))
+    replay_same_stream(seen, keep)
+
+
+@pytest.mark.parametrize("name", ["meeting", "catalog"])
+@settings(PROPERTY, max_examples=15)
+@given(data=st.data())
+def test_same_stream_diffs_follow_a_repeated_key(
+    name: str, data: st.DataObject
+) -> None:
+    # A repeated key makes a new list of new objects: not the old list grown.
+    text = data.draw(objects(name).flatmap(repeated_keys))
+    cuts = data.draw(st.lists(st.integers(0, len(text)), max_size=30))
+    seen = snapshots(PARSERS[name](), split_at(text, cuts))
+    keep = data.draw(st.lists(st.booleans(), min_size=len(seen), max_size=len(seen)))
+    replay_same_stream(seen, keep)
+
+
+def test_same_stream_sees_a_repeated_key_replace_a_list_of_models() -> None:
+    user = '{"name": "%s", "email": "e", "twitter": "t"}'
+    old = ", ".join(user % n for n in "abc")
+    new = ", ".join(user % n for n in "vwxy")
+    parser = MeetingInfoParser()
+    first = parser.feed('{"users": [' + old + "]")
+    second = parser.feed(', "users": [' + new + "]")
+    assert first.users is not None and second.users is not None
+    assert len(second.users) > len(first.users) >= 3
+    ops = diff(first, second, same_stream=True)
+    assert apply(dump(first), ops) == dump(second)
+
+
+def test_a_replaced_list_of_cached_scalars_is_compared_whole() -> None:
+    # One-character strings are shared objects: a new list after a repeated key must
+    # not pass for the old one grown because its first item is the same object.
+    first = PartialProduct(tags=["a", "b", "c"])
+    second = PartialProduct(tags=["a", "x", "c", "d"])
+    assert first.tags is not None and second.tags is not None
+    assert first.tags[0] is second.tags[0]
+    ops = diff(first, second, same_stream=True)
+    assert apply(dump(first), ops) == dump(second)
+    assert {"op": "replace", "path": "/tags/1", "value": "x"} in ops
 
 
 @pytest.mark.parametrize("name", ["meeting", "catalog"])
