@@ -1,7 +1,11 @@
 """mypy --strict on tests/typing/: accept.py is clean, reject.py fails exactly where marked.
 
 Each rejected line in reject.py ends with `# E: <error code>`; the set of (line, code)
-pairs mypy reports for that file must equal the set of those annotations.
+pairs mypy reports for that file must equal the set of those annotations. basedpyright
+in strict mode (`[tool.basedpyright]` in pyproject.toml) must agree: no error in the
+generated modules or accept.py, and in reject.py errors on exactly the marked lines
+(its rule names differ from mypy's codes, so lines are compared, not codes). Its
+`--verifytypes` must find the public namespace typed (issue 15: at least 95%).
 """
 
 from __future__ import annotations
@@ -131,3 +135,65 @@ def test_reject_fails_exactly_where_marked(mypy_run: MypyRun) -> None:
             f"            {lines[line - 1].strip()}"
         )
     pytest.fail("\n".join(report), pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def pyright_errors() -> dict[Path, set[int]]:
+    """Lines with a basedpyright (strict) error, by file, over the configured paths."""
+    import json
+    import shutil
+    import subprocess
+
+    binary = shutil.which("basedpyright")
+    assert binary is not None, "basedpyright comes with the dev extra"
+    done = subprocess.run(
+        [binary, "--outputjson"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    report = json.loads(done.stdout)
+    errors: dict[Path, set[int]] = {}
+    for d in report["generalDiagnostics"]:
+        if d["severity"] == "error":
+            line = d["range"]["start"]["line"] + 1
+            errors.setdefault(Path(d["file"]).resolve(), set()).add(line)
+    assert report["summary"]["filesAnalyzed"] >= 10
+    return errors
+
+
+def test_pyright_strict_accepts_the_generated_modules_and_accept_py(
+    pyright_errors: dict[Path, set[int]],
+) -> None:
+    others = {p: lines for p, lines in pyright_errors.items() if p != REJECT.resolve()}
+    assert others == {}
+
+
+def test_pyright_strict_rejects_exactly_the_marked_lines(
+    pyright_errors: dict[Path, set[int]],
+) -> None:
+    marked = {line for line, _ in expected_errors(REJECT)}
+    assert pyright_errors.get(REJECT.resolve(), set()) == marked
+
+
+def test_pyright_verifytypes_finds_the_public_namespace_typed() -> None:
+    import json
+    import shutil
+    import subprocess
+
+    binary = shutil.which("basedpyright")
+    assert binary is not None
+    done = subprocess.run(
+        [binary, "--verifytypes", "partialgen", "--ignoreexternal", "--outputjson"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    completeness = json.loads(done.stdout)["typeCompleteness"]
+    assert completeness["completenessScore"] >= 0.95, completeness[
+        "exportedSymbolCounts"
+    ]

@@ -79,27 +79,27 @@ class Builder:
         self.received = received
         self.keep_items = keep_items
         self.stack: list[Frame] = []
-        self.dirty = -1  # deepest stack index changed since the last publish
+        self.dirty: int = -1  # deepest stack index changed since the last publish
         self.hidden_at: int | None = (
             None  # shallowest frame hidden by the `needed` hint
         )
         self.result: BaseModel | None = None  # the validated root, once it closed
         self.items: list[ItemEvent] = []
         # The string being received.
-        self.str_mode = NO_STRING
+        self.str_mode: int = NO_STRING
         self.str_frame: Container | None = None
-        self.str_depth = 0  # the depth of str_frame, read on every piece
+        self.str_depth: int = 0  # the depth of str_frame, read on every piece
         self.str_spec: Any = None
-        self.str_start = 0
-        self.str_value = ""
+        self.str_start: int = 0
+        self.str_value: str = ""
         self.str_parts: list[str] = []
-        self.str_committed = False  # a literal's value is already shown
-        self.closed_root = (
+        self.str_committed: bool = False  # a literal's value is already shown
+        self.closed_root: bool = (
             False  # the root closed since the last publish: a new snapshot
         )
-        self.closing_at = 0  # where the last object or array being closed ends
+        self.closing_at: int = 0  # where the last object or array being closed ends
         # Rule 14: a RootModel's document is its root value itself, not an object.
-        self.root_value = issubclass(root.full, RootModel)
+        self.root_value: bool = issubclass(root.full, RootModel)
         self.root_snapshot: BaseModel = ModelFrame(self, 0, root).build()
         self.dirty = -1
 

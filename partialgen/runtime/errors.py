@@ -74,8 +74,8 @@ class BlockedError(RefusalError):
     ) -> None:
         super().__init__(refusal, snapshot=snapshot, text=text)
         self.reason = reason
-        self.message = f"the provider blocked the answer ({reason}): {refusal}"
-        self.args = (self.message,)
+        self.message: str = f"the provider blocked the answer ({reason}): {refusal}"
+        self.args: tuple[Any, ...] = (self.message,)
 
 
 class InvalidOutputError(PartialgenError):
@@ -96,7 +96,7 @@ class InvalidOutputError(PartialgenError):
         self.reason = message
         self.path = path
         self.position = position
-        self.errors = list(errors)
+        self.errors: list[Any] = list(errors)
         self.validation_error = validation_error
         self.located = False  # True: `path` is absolute; else the parser prefixes it
 
@@ -126,4 +126,4 @@ class ImpossiblePrefixError(InvalidOutputError):
             position=position,
         )
         self.prefix = prefix
-        self.allowed = tuple(allowed)
+        self.allowed: tuple[object, ...] = tuple(allowed)

@@ -36,9 +36,9 @@ class Frame:
     captures = False  # True: the frame absorbs every event inside it
 
     def __init__(self, builder: Builder, start: int) -> None:
-        self.b = builder
-        self.depth = len(builder.stack)
-        self.start = start
+        self.b: Builder = builder
+        self.depth: int = len(builder.stack)
+        self.start: int = start
 
     def slot_key(self) -> str | int | None:
         """The path element of the value being received now, for error messages."""
@@ -48,14 +48,15 @@ class Frame:
 class Container(Frame):
     """A frame whose values are shown while they stream: model, list or dict."""
 
-    hidden = False  # only a model frame can be hidden, by the `needed` hint
-    complete = -1  # list and dict frames: how many leading entries are complete
+    hidden: bool = False  # only a model frame can be hidden, by the `needed` hint
+    complete: int = -1  # list and dict frames: how many leading entries are complete
 
     __slots__ = ("slot_open",)
+    slot_open: bool  # the current slot already holds a (still open) value
 
     def __init__(self, builder: Builder, start: int) -> None:
         super().__init__(builder, start)
-        self.slot_open = False  # the current slot already holds a (still open) value
+        self.slot_open = False
         self.changed()
 
     def changed(self) -> None:
@@ -106,12 +107,12 @@ class ModelFrame(Container):
 
     def __init__(self, builder: Builder, start: int, spec: Model) -> None:
         super().__init__(builder, start)
-        self.spec = spec
-        self.values = spec.defaults()
+        self.spec: Model = spec
+        self.values: dict[str, Any] = spec.defaults()
         self.fields_set: set[str] = set()
         self.aliased: frozenset[str] = frozenset()  # fields whose alias key arrived
         self.done: frozenset[str] = frozenset()
-        self.closed = False
+        self.closed: bool = False
         self.field: Field | None = None  # whose value is arriving; None: an ignored key
         self.counts: dict[str, int] = {}  # complete items of list/dict fields
         self.completion: Completion | None = None
@@ -119,7 +120,7 @@ class ModelFrame(Container):
         # as a whole decides (pydantic may pick another member).
         self.fallback: Union | None = None
         # The `needed` hint: hidden (not in its parent) until those fields complete.
-        self.hidden = bool(spec.needed) and self.depth > 0
+        self.hidden: bool = bool(spec.needed) and self.depth > 0
         if self.hidden and builder.hidden_at is None:
             builder.hidden_at = self.depth
 
@@ -169,7 +170,7 @@ class ModelFrame(Container):
             b.dirty = self.depth
 
     def slot_done(self) -> None:
-        self.slot_open = False
+        self.slot_open: bool = False
         if self.field.deferred:  # type: ignore[union-attr]
             return  # complete once the object is validated
         self.done = self.done | {self.field.name}  # type: ignore[union-attr]
@@ -204,7 +205,7 @@ class ModelFrame(Container):
             completion = self.completion = Completion(
                 self.done, self.closed, self.counts
             )
-        obj = new_snapshot(self.spec.partial)
+        obj: BaseModel = new_snapshot(self.spec.partial)
         set_values(obj, self.values.copy())
         set_fields_set(obj, self.fields_set)
         set_extra(obj, None)
@@ -231,9 +232,9 @@ class ListFrame(Container):
 
     def __init__(self, builder: Builder, start: int, spec: ListOf) -> None:
         super().__init__(builder, start)
-        self.spec = spec
+        self.spec: ListOf = spec
         self.items: list[Any] = []
-        self.complete = 0
+        self.complete: int = 0
         self.prefix: Path | None = None  # this list's own path, once an item asked
         # For a set: the items so far, so a repeated item is not counted twice.
         self.seen: set[Any] | None = None if spec.container is list else set()
@@ -265,7 +266,7 @@ class ListFrame(Container):
             b.dirty = self.depth
 
     def slot_done(self) -> None:
-        self.slot_open = False
+        self.slot_open: bool = False
         self.complete = len(self.items)
         self.changed()
 
@@ -286,11 +287,11 @@ class DictFrame(Container):
 
     def __init__(self, builder: Builder, start: int, spec: DictOf) -> None:
         super().__init__(builder, start)
-        self.spec = spec
+        self.spec: DictOf = spec
         self.entries: dict[str, Any] = {}
-        self.current = ""
-        self.after_value = False  # the current entry's value is complete
-        self.complete = 0
+        self.current: str = ""
+        self.after_value: bool = False  # the current entry's value is complete
+        self.complete: int = 0
 
     def slot_key(self) -> str | int | None:
         return None if self.after_value else self.current
@@ -309,7 +310,7 @@ class DictFrame(Container):
         self.changed()
 
     def slot_done(self) -> None:
-        self.slot_open = False
+        self.slot_open: bool = False
         self.complete = len(self.entries)  # a repeated key replaces, it does not add
         self.after_value = True
         self.changed()
@@ -329,8 +330,8 @@ class CaptureFrame(Frame):
 
     def __init__(self, builder: Builder, start: int, spec: Atomic | None) -> None:
         super().__init__(builder, start)
-        self.spec = spec
-        self.level = 1  # brackets open inside the value, its own included
+        self.spec: Atomic | None = spec
+        self.level: int = 1  # brackets open inside the value, its own included
 
     def event(self, kind: str, args: tuple[Any, ...]) -> None:
         if kind in OPENERS:
@@ -359,14 +360,16 @@ class UnionFrame(Frame):
 
     def __init__(self, builder: Builder, start: int, spec: Union) -> None:
         super().__init__(builder, start)
-        self.spec = spec
-        self.level = 1
+        self.spec: Union = spec
+        self.level: int = 1
         self.events: list[tuple[str, tuple[Any, ...]]] = []  # all after its own '{'
-        self.candidates = spec.models()
-        self.in_tag = False  # the value now arriving at the top level is the tag's
+        self.candidates: list[Model] = spec.models()
+        self.in_tag: Any = False  # the value now arriving at the top level is the tag's
         self.tag_prefix: str | None = None
-        self.tag_start = 0  # offset of the tag string's opening quote
-        self.stuck = False  # keys fit no member: the union adapter decides at the end
+        self.tag_start: Any = 0  # offset of the tag string's opening quote
+        self.stuck: bool = (
+            False  # keys fit no member: the union adapter decides at the end
+        )
 
     def event(self, kind: str, args: tuple[Any, ...]) -> None:
         if not self.stuck:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -21,9 +21,9 @@ class Completion:
     def __init__(
         self, fields: frozenset[str], closed: bool, items: Mapping[str, int]
     ) -> None:
-        self.fields = fields
-        self.closed = closed
-        self.items = items
+        self.fields: frozenset[str] = fields
+        self.closed: bool = closed
+        self.items: Mapping[str, int] = items
 
     def __repr__(self) -> str:
         return f"Completion(fields={sorted(self.fields)}, closed={self.closed}, items={dict(self.items)})"
@@ -39,7 +39,7 @@ class PartialModel(BaseModel):
 
     __slots__ = ("_partialgen_completion",)
     # Schemas are built on first validation or dump, so importing generated code is cheap.
-    model_config = ConfigDict(
+    model_config: ClassVar[ConfigDict] = ConfigDict(
         defer_build=True,
         validate_by_name=True,
         validate_by_alias=True,
@@ -51,7 +51,7 @@ P = TypeVar("P", bound=PartialModel)
 
 # The slot writers, bound once: calling a descriptor's `__set__` skips the attribute
 # lookup `object.__setattr__` does: over a quarter of a snapshot's construction cost.
-new_snapshot = object.__new__
+new_snapshot: Callable[[type[BaseModel]], Any] = object.__new__
 set_values = BaseModel.__dict__["__dict__"].__set__
 set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
@@ -63,7 +63,7 @@ def build_partial(
     cls: type[P], values: dict[str, Any], fields_set: set[str], completion: Completion
 ) -> P:
     """A snapshot instance without validation: `model_construct` costs microseconds a call."""
-    obj = new_snapshot(cls)
+    obj: P = new_snapshot(cls)
     set_values(obj, values)
     set_fields_set(obj, fields_set)
     set_extra(obj, None)

@@ -52,9 +52,9 @@ class At:
     def __init__(
         self, model: type[BaseModel], field: str, args: tuple[int, ...] = ()
     ) -> None:
-        self.model = model
-        self.field = field
-        self.args = args
+        self.model: type[BaseModel] = model
+        self.field: str = field
+        self.args: tuple[int, ...] = args
         self._adapter: TypeAdapter[Any] | None = None
 
     def adapter(self) -> TypeAdapter[Any]:
@@ -118,7 +118,9 @@ class Str(Spec):
 
     def __init__(self, check: At | None = None) -> None:
         self.accepts = STRING
-        self.check = check  # only for a constrained string, validated when complete
+        self.check: At | None = (
+            check  # only for a constrained string, validated when complete
+        )
 
     def convert(self, raw: str) -> Any:
         assert self.check is not None, "only a constrained string is converted"
@@ -137,15 +139,17 @@ class Scalar(Spec):
     __slots__ = ("check", "fast", "kind", "natural")
 
     def __init__(self, kind: str, check: At | None, fast: bool = True) -> None:
-        self.kind = kind
-        self.check = check
-        self.fast = fast
-        self.accepts, self.natural = {
+        self.kind: str = kind
+        self.check: At | None = check
+        self.fast: bool = fast
+        accepts, natural = {
             "int": (NUMBER | STRING | BOOL, NUMBER),
             "float": (NUMBER | STRING | BOOL, NUMBER),
             "bool": (BOOL | NUMBER | STRING, BOOL),
             "none": (NULL, NULL),
         }[kind]
+        self.accepts = accepts
+        self.natural: int = natural  # the kind of token `plain` reads
 
     def plain(self, token: str) -> Any:
         """The value of a token of the natural kind, or SLOW."""
@@ -184,10 +188,12 @@ class Choice(Spec):
         self, options: Sequence[tuple[Any, Any]], check: At, accepts: int
     ) -> None:
         # (JSON value, snapshot value): ("red", Color.RED), ("admin", "admin"), (1, 1)
-        self.options = tuple((j, v) for j, v in options if isinstance(j, str))
-        self.strings_only = len(self.options) == len(options)
-        self.allowed = tuple(j for j, _ in options)
-        self.check = check
+        self.options: tuple[tuple[str, Any], ...] = tuple(
+            (j, v) for j, v in options if isinstance(j, str)
+        )
+        self.strings_only: bool = len(self.options) == len(options)
+        self.allowed: tuple[Any, ...] = tuple(j for j, _ in options)
+        self.check: At = check
         self.accepts = accepts
 
     def matching(self, prefix: str) -> list[Any]:
@@ -211,9 +217,9 @@ class Atomic(Spec):
     def __init__(
         self, check: At, accepts: int = ANY_KIND, partial: Spec | None = None
     ) -> None:
-        self.check = check
+        self.check: At = check
         self.accepts = accepts
-        self.partial = (
+        self.partial: Spec | None = (
             partial  # converts a validated value holding models into partials
         )
 
@@ -234,8 +240,8 @@ class ListOf(Spec):
         self, item: Spec, container: Callable[[list[Any]], Any] = list
     ) -> None:
         self.accepts = ARRAY
-        self.item = item
-        self.container = container
+        self.item: Spec = item
+        self.container: Callable[[list[Any]], Any] = container
 
     def to_partial(self, value: Any) -> Any:
         value = super().to_partial(value)
@@ -249,7 +255,7 @@ class DictOf(Spec):
 
     def __init__(self, value: Spec) -> None:
         self.accepts = OBJECT
-        self.value = value
+        self.value: Spec = value
 
     def to_partial(self, value: Any) -> Any:
         value = super().to_partial(value)
@@ -271,15 +277,15 @@ class Field:
         *,
         needed: bool = False,
     ) -> None:
-        self.name = name
-        self.key = key
-        self.spec = spec
-        self.full_name = full_name or name
+        self.name: str = name
+        self.key: str = key
+        self.spec: Spec = spec
+        self.full_name: str = full_name or name
         # The streaming hint: the object holding this field is shown once it is complete.
-        self.needed = needed
+        self.needed: bool = needed
         # A `@field_validator` field: its value is the validator's output, known when
         # the object holding it is validated (Model.define sets it).
-        self.deferred = False
+        self.deferred: bool = False
 
 
 class Model(Spec):
@@ -302,20 +308,20 @@ class Model(Spec):
     def __init__(self, full: type[BaseModel]) -> None:
         self.accepts = OBJECT
         self.partial: type[PartialModel] = PartialModel  # set by define()
-        self.full = full
+        self.full: type[BaseModel] = full
         self.fields: tuple[Field, ...] = ()
         self.needed: frozenset[str] = frozenset()  # fields to wait for before showing
         self.by_key: dict[str, Field] = {}
-        self.forbid_extra = full.model_config.get("extra") == "forbid"
+        self.forbid_extra: bool = full.model_config.get("extra") == "forbid"
         # Every field with a default, in declaration order (a factory's field holds
         # None until `defaults` calls it): a snapshot's `__dict__` keeps this order, and
         # `model_dump()` and `repr()` follow `__dict__`.
         self.static_defaults: dict[str, Any] = {}
         self.default_factories: dict[str, Callable[[], Any]] = {}
         self.order: tuple[str, ...] = ()
-        self.complete = Completion(frozenset(), True, {})
+        self.complete: Completion = Completion(frozenset(), True, {})
         # Validators on the model's own methods: a closed object shows their output.
-        self.revalidated = False
+        self.revalidated: bool = False
 
     def define(self, partial: type[PartialModel], *fields: Field) -> None:
         """Bind the partial class and fill the field table.
@@ -423,9 +429,9 @@ class Union(Spec):
         check: At | None,
         discriminator: tuple[str, dict[str, int]] | None = None,
     ) -> None:
-        self.members = tuple(members)
-        self.check = check
-        self.accepts = 0
+        self.members: tuple[Spec, ...] = tuple(members)
+        self.check: At | None = check
+        self.accepts: int = 0
         for m in self.members:
             self.accepts |= m.accepts
         # The discriminator's JSON key and its JSON values → member index.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from typing import Protocol
 
 from .errors import DepthLimitError, MalformedJSONError
@@ -88,29 +89,33 @@ class Tokenizer:
         drops: list[tuple[int, int]] | None = None,
         openers: str | None = "{",
     ) -> None:
-        self.sink = sink
+        self.sink: TokenSink = sink
         # Rule 14: prose before the root is skipped up to one of these characters; for
         # a root that may be a scalar (None), only whitespace and a code fence are.
-        self.openers = re.compile("[" + re.escape(openers) + "]") if openers else None
-        self.piece = sink.string_chunk  # the fast path's only call, bound once
+        self.openers: re.Pattern[str] | None = (
+            re.compile("[" + re.escape(openers) + "]") if openers else None
+        )
+        self.piece: Callable[[str], None] = (
+            sink.string_chunk
+        )  # the fast path's only call, bound once
         # Lenient mode (drops is a list): comments and trailing commas are accepted, and
         # their spans recorded so the text pydantic validates leaves them out.
-        self.drops = drops
-        self.comma_at = 0  # offset of the last comma, for a trailing one
-        self.comment_start = 0
-        self.comment_kind = ""  # "": just after '/'; "line" or "block"
-        self.comment_star = False  # a block comment's chunk ended with '*'
-        self.resume = BEFORE  # the state a comment interrupted
-        self.state = BEFORE
+        self.drops: list[tuple[int, int]] | None = drops
+        self.comma_at: int = 0  # offset of the last comma, for a trailing one
+        self.comment_start: int = 0
+        self.comment_kind: str = ""  # "": just after '/'; "line" or "block"
+        self.comment_star: bool = False  # a block comment's chunk ended with '*'
+        self.resume: int = BEFORE  # the state a comment interrupted
+        self.state: int = BEFORE
         self.stack: list[bool] = []  # True for an object, False for an array
-        self.max_depth = max_depth
+        self.max_depth: int = max_depth
         # An escape sequence or keyword cut by a chunk boundary, held back until complete.
-        self.pending = ""
-        self.offset = 0  # absolute offset of the next chunk's first character
-        self.token_start = 0
+        self.pending: str = ""
+        self.offset: int = 0  # absolute offset of the next chunk's first character
+        self.token_start: int = 0
         self.number_parts: list[str] = []
         self.key_parts: list[str] = []
-        self.word = ""  # a keyword (true, null, NaN...) received so far
+        self.word: str = ""  # a keyword (true, null, NaN...) received so far
 
     @property
     def done(self) -> bool:

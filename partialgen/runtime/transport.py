@@ -108,7 +108,7 @@ class PatchEncoder:
         root_value: bool = False,
     ) -> None:
         after = parse_event_id(last_event_id)
-        self.next_id = 0 if after is None else after + 1
+        self.next_id: int = 0 if after is None else after + 1
         self.strict = strict
         self.root_value = root_value
         self._retry = retry

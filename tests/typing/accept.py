@@ -152,6 +152,7 @@ def product_fields(p: PartialProduct) -> None:
     if p.color is Color.RED:
         assert_type(p.color, Literal[Color.RED])
     status: Literal["draft", "active", "archived"] | None = p.status
+    assert_type(status, Literal["draft", "active", "archived"] | None)
     p.status = "archived"
     p.color = Color.BLUE
     p.code = "X1"

@@ -93,6 +93,7 @@ def parsers_are_typed(chunks: Iterator[str]) -> None:
     people: list[PartialUser] = parser.take_items(User)  # E: arg-type
     products: list[User] = CatalogParser().take_items(Product)  # E: arg-type
     catalog: PartialCatalog = CatalogParser().feed("{")
+    _ = catalog
     catalog = MeetingInfoParser().feed("{")  # E: assignment
     stream = MeetingInfoParser.stream(chunks)
     for item in stream:

@@ -45,8 +45,8 @@ class RetriesExhaustedError(PartialgenError):
             snapshot=last.snapshot,
             text=last.text,
         )
-        self.attempts = tuple(attempts)
-        self.last_error = last.error
+        self.attempts: tuple[Attempt, ...] = tuple(attempts)
+        self.last_error: PartialgenError = last.error
 
 
 def reasked(error: PartialgenError, retry_incomplete: bool) -> bool:

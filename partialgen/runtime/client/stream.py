@@ -54,12 +54,12 @@ class Attempts(Generic[P, M]):
         self.dialect = dialect
         self.parser = parser
         self.subject = subject
-        self.request = request
+        self.request: dict[str, Any] = request
         self.max_retries = max_retries
         self.retry_incomplete = retry_incomplete
-        self.parser_options = dict(parser_options)
+        self.parser_options: dict[str, Any] = dict(parser_options)
         self.throttle = throttle
-        self.number = 0  # the current attempt, from 1
+        self.number: int = 0  # the current attempt, from 1
         self.failed: list[Attempt] = []
         self.reader: Reader | None = None
         self.current: ProviderStream[P, M] | None = None

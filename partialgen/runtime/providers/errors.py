@@ -32,7 +32,7 @@ class UnknownToolError(PartialgenError):
         self, name: str | None, known: Iterable[str], *, text: str = ""
     ) -> None:
         self.name = name
-        self.known = tuple(known)
+        self.known: tuple[str, ...] = tuple(known)
         called = "a tool without a name" if name is None else f"the tool {name!r}"
         super().__init__(
             f"the model called {called}; parsers were given for: "

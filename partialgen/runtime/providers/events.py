@@ -444,7 +444,7 @@ class Outcome:
 
     def __init__(self) -> None:
         self.finish_reason: str | None = None
-        self.usage = TokenUsage()
+        self.usage: TokenUsage = TokenUsage()
         self.thoughts: list[str] = []
         self._refused = False
         self._refusal: list[str] = []
