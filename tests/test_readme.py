@@ -1,4 +1,5 @@
-"""Every Python example in the README runs as written, and .ci/run runs its test command."""
+"""Every Python example in the README and in the runnable pages of docs/ runs as written,
+and .ci/run runs the README's test command."""
 
 from __future__ import annotations
 
@@ -10,7 +11,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-EXAMPLES = re.findall(r"```python\n(.*?)```", README, flags=re.S)
+# Pages whose examples are whole programs (the others show fragments of one).
+PAGES = [
+    ROOT / "README.md",
+    *(ROOT / "docs" / f"{n}.md" for n in ("index", "parser", "adapters")),
+]
+EXAMPLES = [
+    block
+    for page in PAGES
+    for block in re.findall(r"```python\n(.*?)```", page.read_text("utf-8"), flags=re.S)
+]
 
 
 @pytest.mark.parametrize("index", range(len(EXAMPLES)))
