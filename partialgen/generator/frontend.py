@@ -217,11 +217,15 @@ class _Walker:
                 get_origin(key) is Annotated
             ):  # e.g. patternProperties: checked by pydantic
                 key = get_args(key)[0]
-            if key is not str:
+            value = self._type(args[1] if args else Any, (*at, 1), [], None, where)
+            if key is str:
+                return ir.DictType(value, at)
+            # Keys from a closed set (`propertyNames` with an `enum` or a pattern): the
+            # dict is shown when complete, once pydantic has checked every key.
+            keys = self._type(key, (*at, 0), [], None, where)
+            if not _string_keys(keys):
                 raise GeneratorError(f"{where}: dict keys must be str, got {args[0]!r}")
-            return ir.DictType(
-                self._type(args[1] if args else Any, (*at, 1), [], None, where), at
-            )
+            return ir.ValidatedType(ir.DictType(value, at, keys), at)
         if isinstance(tp, type):
             if issubclass(tp, RootModel):
                 return self._root_model(tp, at, where)
@@ -407,6 +411,18 @@ def _discriminator_name(discriminator: Any, where: str) -> str | None:
     if isinstance(discriminator, str):
         return discriminator
     return None  # a callable Discriminator: decided by the keys seen, then by pydantic
+
+
+def _string_keys(node: ir.TypeNode) -> bool:
+    """Whether JSON object keys can be these: string literals, string enums,
+    constrained strings (a pattern) and `Any`, or a union of them."""
+    if isinstance(node, ir.UnionType):
+        return all(_string_keys(m) for m in node.members)
+    if isinstance(node, ir.StrType | ir.AnyType):
+        return True
+    if isinstance(node, ir.LiteralType | ir.EnumType):
+        return all(isinstance(v, str) for v in node.values)
+    return False
 
 
 def _ref(tp: type, where: str) -> ir.Ref:

@@ -78,6 +78,7 @@ class TupleType:
 class DictType:
     value: TypeNode
     at: tuple[int, ...] = ()
+    key: TypeNode | None = None  # keys that are not any `str`: a Literal or an Enum
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ SUPPORTED = frozenset(
         "description",
         "$schema",
         "$id",
+        "id",  # draft-04's `$id`: refs resolve against it (refs.py, and the generator)
         "$comment",
         "examples",
         "example",
@@ -76,37 +77,73 @@ def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
-def _walk(schema: Any, pointer: str) -> Iterator[tuple[str, str]]:
+def _walk(schema: Any, pointer: str, refs: _Refs) -> Iterator[tuple[str, str]]:
     if not isinstance(schema, dict):
         return
     for key in sorted(schema):
-        if key not in SUPPORTED and not key.startswith("x-"):
-            yield key, f"{pointer}/{_escape(key)}"
+        if key in SUPPORTED or key.startswith("x-"):
+            continue
+        where = f"{pointer}/{_escape(key)}"
+        # Not a keyword but a schema, or a group of them, that a `$ref` points at
+        # (`#/definitions/group/Name`): used, so it is walked, not reported.
+        if where in refs.targets:
+            yield from _walk(schema[key], where, refs)
+        elif where in refs.prefixes and isinstance(schema[key], dict):
+            for name in sorted(schema[key]):
+                yield from _walk(schema[key][name], f"{where}/{_escape(name)}", refs)
+        else:
+            yield key, where
     for key in _SCHEMA_MAPS:
         if isinstance(schema.get(key), dict):
             for name in sorted(schema[key]):
-                yield from _walk(schema[key][name], f"{pointer}/{key}/{_escape(name)}")
+                yield from _walk(
+                    schema[key][name], f"{pointer}/{key}/{_escape(name)}", refs
+                )
     for key in _SCHEMA_LISTS:
         if isinstance(schema.get(key), list):
             for index, sub in enumerate(schema[key]):
-                yield from _walk(sub, f"{pointer}/{key}/{index}")
+                yield from _walk(sub, f"{pointer}/{key}/{index}", refs)
     for key in _SCHEMA_VALUES:
         value = schema.get(key)
         if isinstance(value, list):  # draft-07 tuple `items`
             for index, sub in enumerate(value):
-                yield from _walk(sub, f"{pointer}/{key}/{index}")
+                yield from _walk(sub, f"{pointer}/{key}/{index}", refs)
         else:
-            yield from _walk(value, f"{pointer}/{key}")
+            yield from _walk(value, f"{pointer}/{key}", refs)
+
+
+class _Refs:
+    """The local `$ref` pointers of a document, and their proper prefixes
+    (`#/definitions/group/Name` gives `/definitions` and `/definitions/group`)."""
+
+    def __init__(self, document: Any) -> None:
+        self.targets: set[str] = set()
+        self.prefixes: set[str] = set()
+        stack = [document]
+        while stack:
+            value = stack.pop()
+            if isinstance(value, dict):
+                ref = value.get("$ref")
+                if isinstance(ref, str) and ref.startswith("#/"):
+                    parts = ref[1:].split("/")
+                    self.targets.add(ref[1:])
+                    self.prefixes.update(
+                        "/".join(parts[:n]) for n in range(2, len(parts))
+                    )
+                stack.extend(value.values())
+            elif isinstance(value, list):
+                stack.extend(value)
 
 
 def unsupported_keywords(
     document: dict[str, Any], openapi: bool
 ) -> list[tuple[str, str]]:
     """(keyword, JSON pointer) for every keyword the front-end does not honour."""
+    refs = _Refs(document)
     if not openapi:
-        return list(_walk(document, ""))
+        return list(_walk(document, "", refs))
     schemas = document.get("components", {}).get("schemas", {})
     found: list[tuple[str, str]] = []
     for name in sorted(schemas):
-        found.extend(_walk(schemas[name], f"/components/schemas/{_escape(name)}"))
+        found.extend(_walk(schemas[name], f"/components/schemas/{_escape(name)}", refs))
     return found

@@ -417,7 +417,8 @@ class _Planner:
                 return f"{tuple_}[{self.full(node.items[0])}, ...]"
             return f"{tuple_}[{', '.join(self.full(i) for i in node.items) or '()'}]"
         if isinstance(node, ir.DictType):
-            return f"{self._builtin('dict')}[{self._builtin('str')}, {self.full(node.value)}]"
+            key = self._builtin("str") if node.key is None else self.full(node.key)
+            return f"{self._builtin('dict')}[{key}, {self.full(node.value)}]"
         if isinstance(node, ir.UnionType):
             return _union(self.full(m) for m in node.members)
         if isinstance(node, ir.ModelType):

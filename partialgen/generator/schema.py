@@ -7,16 +7,22 @@ schema input takes the same path as pydantic input.
 
 from __future__ import annotations
 
+import builtins
+import keyword
 import re
 import sys
 import tempfile
 import types
+import typing
+import unicodedata
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pydantic
+import typing_extensions
 from pydantic import BaseModel
 
 from .errors import GeneratorError
@@ -41,6 +47,46 @@ def pascal_case(title: str) -> str:
     words = re.split(r"[^0-9A-Za-z]+", title)
     name = "".join(w[:1].upper() + w[1:] for w in words if w)
     return name if name and not name[0].isdigit() else f"Model{name}"
+
+
+# Names a class must not take in the models module: keywords, builtins (a class `int`
+# would shadow the builtin its fields use), and what the module imports.
+_TAKEN_NAMES = frozenset(
+    {*keyword.kwlist, *keyword.softkwlist, *dir(builtins), "annotations"}
+    | set(typing.__all__)
+    | set(pydantic.__all__)
+    | set(typing_extensions.__all__)
+    | {
+        "Enum",
+        "IntEnum",
+        "StrEnum",
+        "date",
+        "datetime",
+        "time",
+        "timedelta",
+        "timezone",
+    }
+    | {"UUID", "Decimal", "IPv4Address", "IPv6Address", "IPv4Network", "IPv6Network"}
+    | {"IPv4Interface", "IPv6Interface", "Path", "Pattern"}
+)
+
+
+def class_identifier(name: str) -> str:
+    """A class name from a title or definition name, as datamodel-code-generator would
+    want it: an ASCII identifier (`runs-javascript` → `RunsJavascript`, `0Model` →
+    `Model0Model`, `a.b.c` → `ABC`, `//` → `Model`, `server_record` → `ServerRecord`),
+    never a keyword, builtin or name the module imports (`None`, `Union`, `set` →
+    `NoneModel`, `UnionModel`, `SetModel`). A valid capitalised name is kept as it is.
+    """
+    if name.isidentifier() and name.isascii() and name[:1].isupper():
+        base = name
+    else:  # accents dropped from their letters (`Café` → `Cafe`), the rest joined;
+        # capitalised, as a class is: `url` must not meet a field `url` it types
+        plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+        base = pascal_case(plain)
+    if base in _TAKEN_NAMES:
+        base = base[:1].upper() + base[1:] + "Model"
+    return base
 
 
 def read_document(path: Path) -> dict[str, Any]:
@@ -71,13 +117,25 @@ def models_source(
     """
     root_key = _letters(title) if title else None
     asked: list[str] = []
+    given: dict[str, str] = {}  # name asked about → class name, one per name
 
     def class_name(name: str) -> str:
         # It asks about the root's title as written, then as it sanitised it; a schema
         # without a title has its root asked about first.
         asked.append(name)
-        is_root = _letters(name) == root_key if root_key else len(asked) == 1
-        return root_name if root_name and is_root else name
+        is_root = _letters(name) == root_key if title else len(asked) == 1
+        if root_name and is_root:
+            return root_name
+        if name in given.values():  # asked again about a name it was given
+            return name
+        if name not in given:
+            base = wanted = class_identifier(name)
+            n = 1
+            while wanted in given.values() or wanted == root_name:
+                n += 1
+                wanted = f"{base}{n}"
+            given[name] = wanted
+        return given[name]
 
     with tempfile.TemporaryDirectory(prefix="partialgen-refs-") as mirror:
         return _models_source(
@@ -121,6 +179,7 @@ def _models_source(
                 use_schema_description=True,
                 enum_field_as_literal=LiteralType.All,  # typed defaults: Literal, not Enum
                 use_title_as_name=True,
+                treat_dot_as_module=False,
                 collapse_root_models=True,
                 use_double_quotes=True,
                 use_tuple_for_fixed_items=True,
@@ -175,9 +234,9 @@ def load_schema_models(
     document = read_document(path)
     reached = confine(path, document, policy or RefPolicy.under(Path.cwd()))
     openapi = "openapi" in document
-    for keyword, pointer in unsupported_keywords(document, openapi):
+    for name, pointer in unsupported_keywords(document, openapi):
         print(
-            f"partialgen: warning: {path}: unsupported keyword {keyword!r} at {pointer} "
+            f"partialgen: warning: {path}: unsupported keyword {name!r} at {pointer} "
             "is ignored",
             file=sys.stderr,
         )
@@ -231,12 +290,15 @@ def _letters(name: str) -> str:
 
 
 def _root_name(document: dict[str, Any], path: Path, openapi: bool) -> str:
-    """The root class: a JSON Schema's title in PascalCase; OpenAPI has none to go by."""
+    """The root class: a JSON Schema's title in PascalCase (without one, its file name);
+    OpenAPI has none to go by."""
     if openapi:
         raise GeneratorError(
             f"{path}: an OpenAPI document needs --class-name to choose the root"
         )
     title = document.get("title")
     if not isinstance(title, str) or not title.strip():
-        raise GeneratorError(f"{path}: the schema has no title; pass --class-name")
-    return pascal_case(title)
+        # Named after its file, as a user would (`swa-cli.config.json` →
+        # `SwaCliConfig`); --class-name chooses another name.
+        title = path.name.split(".json")[0].split(".yaml")[0].split(".yml")[0]
+    return class_identifier(pascal_case(title))

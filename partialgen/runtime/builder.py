@@ -60,6 +60,16 @@ class ItemEvent(NamedTuple):
     item: BaseModel
 
 
+def _unvalidated(error: Exception, pos: int) -> InvalidOutputError:
+    """pydantic failed with an error of its own instead of a ValidationError: the full
+    models cannot validate this value (a constraint they apply to a type it does not
+    fit, as some generated schemas do). The stream fails typed, as pydantic fails."""
+    return InvalidOutputError(
+        f"the model cannot validate this value: {type(error).__name__}: {error}",
+        position=pos,
+    )
+
+
 def _kind_of(token: str) -> int:
     first = token[0]
     if first in "tf":
@@ -168,6 +178,8 @@ class Builder:
             return spec.convert(self.received.slice(start, end))
         except ValidationError as e:
             raise self._invalid(e, start) from None
+        except (TypeError, ValueError) as e:
+            raise _unvalidated(e, start) from None
 
     # -- containers ---------------------------------------------------------------------
 
@@ -254,6 +266,11 @@ class Builder:
         except ValidationError as e:
             error = self._invalid(e, frame.start)
             error.path = self.path(frame.depth) + error.path
+            error.located = True
+            raise error from None
+        except (TypeError, ValueError) as e:
+            error = _unvalidated(e, frame.start)
+            error.path = self.path(frame.depth)
             error.located = True
             raise error from None
         if not isinstance(full, frame.spec.full):

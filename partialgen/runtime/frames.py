@@ -218,6 +218,7 @@ class ModelFrame(Container):
         # One shared Completion for every closed object of this model: fewer objects
         # kept alive means shorter garbage-collector passes on large documents.
         self.completion = self.spec.complete
+        self.fields_set = self.spec.shared_fields_set(self.fields_set)
         # Validated while still hidden: an object closed without its needed fields is
         # never shown unless its full model accepts it (the error's snapshot leaves it
         # out, so no snapshot lacks a field typed as always present).

@@ -124,7 +124,8 @@ class Str(Spec):
 
     def convert(self, raw: str) -> Any:
         assert self.check is not None, "only a constrained string is converted"
-        return self.check.validate_json(raw)
+        # A union's check may return a RootModel member: snapshots hold its root value.
+        return self.to_partial(self.check.validate_json(raw))
 
 
 SLOW: Any = object()  # a plain token that pydantic must convert after all
@@ -295,6 +296,7 @@ class Model(Spec):
         "by_key",
         "complete",
         "default_factories",
+        "field_sets",
         "fields",
         "forbid_extra",
         "full",
@@ -322,6 +324,14 @@ class Model(Spec):
         self.complete: Completion = Completion(frozenset(), True, {})
         # Validators on the model's own methods: a closed object shows their output.
         self.revalidated: bool = False
+        # One fields-set object per distinct set of fields, shared by the closed objects
+        # of this model: one object less per item for memory and the collector.
+        self.field_sets: dict[frozenset[str], set[str]] = {}
+
+    def shared_fields_set(self, names: set[str]) -> set[str]:
+        """The shared `__pydantic_fields_set__` equal to `names` (pydantic copies it
+        before any change, as in `model_copy`)."""
+        return self.field_sets.setdefault(frozenset(names), names)
 
     def define(self, partial: type[PartialModel], *fields: Field) -> None:
         """Bind the partial class and fill the field table.
@@ -400,9 +410,8 @@ class Model(Spec):
         values = {
             f.name: f.spec.to_partial(getattr(value, f.full_name)) for f in self.fields
         }
-        return build_partial(
-            self.partial, values, set(value.__pydantic_fields_set__), self.complete
-        )
+        fields_set = self.shared_fields_set(set(value.__pydantic_fields_set__))
+        return build_partial(self.partial, values, fields_set, self.complete)
 
 
 def field_validated(full: type[BaseModel]) -> set[str]:
@@ -453,8 +462,13 @@ class Union(Spec):
         if kind == STRING:
             # pydantic's smart mode prefers the exact type: a JSON string is a `str`.
             for m in candidates:
-                if isinstance(m, Str):
+                if isinstance(m, Str) and m.check is None:
                     return m
+            # A constrained one (a pattern) may fail where another member accepts the
+            # string (a URL, a literal, an int from "5"): it streams as text, and the
+            # union as a whole decides when it is complete, as pydantic would.
+            if self.check is not None and any(isinstance(m, Str) for m in candidates):
+                return Str(self.check)
         if kind == OBJECT and all(isinstance(m, Model) for m in candidates):
             return self  # decided while the object streams, by tag or keys
         assert self.check is not None, "an ambiguous union needs its location"

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import ast
 import importlib
+import json
+import sys
 import textwrap
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from partialgen.generator import generate_source
+from partialgen.generator.config import Target
+from partialgen.generator.pipeline import generate_target
 
 
 class Workspace:
@@ -82,3 +86,21 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     env["PYTHONPATH"] = str(Path(partialgen.__file__).resolve().parents[1])
     env.update(extra)
     return env
+
+
+def generate_schema_and_import(tmp_path: Path, schema: dict[str, Any], tag: str) -> Any:
+    """Generate from a JSON Schema into package `pkg_<tag>` under `tmp_path`; import it."""
+    path = tmp_path / f"{tag}.json"
+    path.write_text(json.dumps(schema))
+    package = tmp_path / f"pkg_{tag}"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    target = Target(package / "out.py", schema=path, ref_root=tmp_path)
+    for file, text in generate_target(target).items():
+        file.write_text(text)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        importlib.invalidate_caches()
+        return importlib.import_module(f"pkg_{tag}.out")
+    finally:
+        sys.path.remove(str(tmp_path))

@@ -192,7 +192,7 @@ def same(a: Any, b: Any) -> bool:
 @functools.cache
 def field_types(cls: type[BaseModel]) -> dict[str, Any]:
     """The evaluated annotations of a generated partial class's fields."""
-    hints = typing.get_type_hints(cls, vars(sys.modules[cls.__module__]))
+    hints = typing.get_type_hints(cls)  # each class of the MRO in its own module
     return {name: hints[name] for name in cls.model_fields}
 
 

@@ -1,0 +1,1 @@
+"""Long-running tools: fuzzers and the SchemaStore survey (python -m scripts.NAME)."""
