@@ -8,6 +8,7 @@ depth of the change, not the size of the document.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -95,6 +96,8 @@ class Builder:
         )
         self.result: BaseModel | None = None  # the validated root, once it closed
         self.items: list[ItemEvent] = []
+        # Items may be taken on another thread than the one feeding (take_items).
+        self.items_lock = threading.Lock()
         # The string being received.
         self.str_mode: int = NO_STRING
         self.str_frame: Container | None = None
@@ -280,7 +283,9 @@ class Builder:
         elif self.keep_items:
             parent = self.stack[frame.depth - 1]
             if isinstance(parent, ListFrame):
-                self.items.append(ItemEvent(parent.item_path(), full))
+                event = ItemEvent(parent.item_path(), full)
+                with self.items_lock:
+                    self.items.append(event)
         # Rule 12: from its close on, an object with validators of its own shows what
         # they returned.
         return frame.spec.to_partial(full) if frame.spec.revalidated else None

@@ -234,21 +234,26 @@ class StreamParser(Generic[P, M]):
         return self._builder.items
 
     def take_items(self, cls: type[T]) -> list[T]:
-        """Completed, validated list items of model `cls` not taken yet, in order."""
+        """Completed, validated list items of model `cls` not taken yet, in order.
+        Safe to call from another thread than the one feeding (see docs/streaming.md)."""
         taken = self._take_events(lambda e: isinstance(e.item, cls))
         return [e.item for e in taken if isinstance(e.item, cls)]
 
     def _take_events(self, which: Callable[[ItemEvent], bool]) -> list[ItemEvent]:
         """The kept item events `which` selects, removed from those kept."""
-        kept = self._kept_items()
-        taken = [e for e in kept if which(e)]
-        if taken:
-            self._builder.items = [e for e in kept if not which(e)]
+        # Under the lock the builder appends with: an item completing on the feeding
+        # thread meanwhile is neither lost nor taken twice.
+        with self._builder.items_lock:
+            kept = self._kept_items()
+            taken = [e for e in kept if which(e)]
+            if taken:
+                self._builder.items = [e for e in kept if not which(e)]
         return taken
 
     def take_item_events(self) -> list[ItemEvent]:
         """Every completed list item not taken yet, with its path, in order."""
-        events, self._builder.items = self._kept_items(), []
+        with self._builder.items_lock:
+            events, self._builder.items = self._kept_items(), []
         return events
 
     @classmethod

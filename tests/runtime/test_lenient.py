@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from partialgen import MalformedJSONError
 
 from generated.meeting import MeetingInfo, MeetingInfoParser
-from tests.helpers import fixed_chunks
+from tests.helpers import fixed_chunks, split_at
+from tests.strategies import meeting_objects
 
 NOISY = """// the model's answer
 { "users": [ {"name": "A", /* inline */ "email": "e", "twitter": "t",}, ], // trailing
@@ -57,3 +63,72 @@ def test_a_trailing_comma_followed_by_a_comment(comment: str, size: int) -> None
     in_list = MeetingInfoParser(lenient=True)
     in_list.feed(users + ", " + comment + "]" + rest)
     assert in_list.close() == MeetingInfo.model_validate_json(CLEAN)
+
+
+# -- every position: comments and trailing commas wherever JSON allows whitespace --------
+
+COMMENTS = [
+    "// c\n",
+    "/* c */",
+    "/**/",
+    '/* } ] , " */',
+    "// , } ]\n",
+    "/* a */ // b\n",
+]
+
+
+def _gaps(text: str) -> list[tuple[int, bool]]:
+    """Offsets where whitespace may go (outside strings, between tokens), each with
+    whether a trailing comma may go there too (before the `}`/`]` of a container with
+    something in it)."""
+    gaps, in_string, escaped, last = [], False, False, ""
+    for i, ch in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+                last = ch
+            continue
+        if ch == '"':
+            in_string = True
+            gaps.append((i, False))
+        elif ch in "}]":
+            gaps.append((i, last not in "{["))
+            last = ch
+        elif ch in "{[,:":
+            gaps.append((i, False))
+            gaps.append((i + 1, False))
+            last = ch
+        elif not ch.isspace():
+            last = ch
+    return sorted(set(gaps))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    document=meeting_objects(),
+    data=st.data(),
+)
+def test_comments_and_trailing_commas_anywhere(
+    document: dict[str, Any], data: Any
+) -> None:
+    clean = json.dumps(document)
+    gaps = _gaps(clean)
+    chosen = data.draw(st.lists(st.sampled_from(gaps), max_size=12, unique=True))
+    noisy, previous = [], 0
+    for at, comma_allowed in sorted(chosen):
+        noise = data.draw(st.sampled_from(COMMENTS))
+        if comma_allowed and data.draw(st.booleans()):
+            noise = data.draw(st.sampled_from([",", ", ", ",\n", ", /* x */"])) + noise
+        noisy += [clean[previous:at], noise]
+        previous = at
+    text = "".join([*noisy, clean[previous:]])
+    cuts = data.draw(st.lists(st.integers(1, max(1, len(text) - 1)), max_size=20))
+    parser = MeetingInfoParser(lenient=True)
+    for chunk in split_at(text, cuts):
+        parser.feed(chunk)
+    assert parser.close() == MeetingInfo.model_validate_json(clean), text
+    assert parser.text == text
