@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from typing import Annotated, Any, Literal, get_args, get_origin
 
 import annotated_types
-from pydantic import BaseModel, RootModel
+from pydantic import BaseModel, RootModel, TypeAdapter
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
@@ -148,7 +148,7 @@ class _Walker:
                     name=name,
                     key=_json_key(info, name, where),
                     type=node,
-                    default=_default(info),
+                    default=_default(info, where),
                     description=info.description,
                     atomic=atomic,
                     needed=needed,
@@ -355,7 +355,7 @@ def _json_key(info: FieldInfo, name: str, where: str) -> str:
     )
 
 
-def _default(info: FieldInfo) -> ir.Default:
+def _default(info: FieldInfo, where: str) -> ir.Default:
     if info.default_factory is not None:
         if info.default_factory_takes_validated_data:
             # Computed from the other fields: unknown until the object is complete.
@@ -363,9 +363,34 @@ def _default(info: FieldInfo) -> ir.Default:
         return ir.Default("computed")
     if info.default is PydanticUndefined:
         return ir.Default("required")
+    if not default_fits(info):
+        if info.validate_default:  # what pydantic makes of it: the runtime asks it
+            return ir.Default("computed")
+        # pydantic keeps defaults unvalidated, so the full model holds it; a snapshot
+        # cannot (rule: never a value outside the field's type), so it shows None.
+        print(
+            f"partialgen: warning: {where}: the default {info.default!r} is not a value "
+            "of the field's type; snapshots show None until the key arrives",
+            file=sys.stderr,
+        )
+        return ir.Default("literal", None)
     if _is_plain_literal(info.default):
         return ir.Default("literal", info.default)
     return ir.Default("computed")
+
+
+def default_fits(info: FieldInfo) -> bool:
+    """Whether a field's default is a value of its type as it stands: strict
+    validation accepts it and gives back an equal value of its type (a `{}`
+    for a model field, `"red"` for an Enum item or `"oops"` for an int do not)."""
+    try:
+        value = TypeAdapter(info.rebuild_annotation()).validate_python(
+            info.default, strict=True
+        )
+    except Exception:  # a ValidationError, or a type pydantic cannot check
+        return False
+    # A subclass is of the type (a `str` subclass renders as its plain value).
+    return isinstance(info.default, type(value)) and bool(value == info.default)
 
 
 def _is_plain_literal(value: object) -> bool:

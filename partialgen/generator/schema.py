@@ -7,6 +7,7 @@ schema input takes the same path as pydantic input.
 
 from __future__ import annotations
 
+import ast
 import builtins
 import keyword
 import re
@@ -24,6 +25,7 @@ from typing import Any
 import pydantic
 import typing_extensions
 from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
 
 from .errors import GeneratorError
 from .guard import check_models_source
@@ -282,7 +284,38 @@ def load_schema_models(
         raise GeneratorError(
             f"{path}: no model named {wanted!r}; pass --class-name, one of: {', '.join(available)}"
         )
-    return SchemaModels(module_name, source, [root])
+    return SchemaModels(module_name, _mark_unfit_defaults(source, module), [root])
+
+
+def _mark_unfit_defaults(source: str, module: types.ModuleType) -> str:
+    """datamodel-code-generator copies a schema's `default` as it is, also one of
+    another type (`"default": 5` on a string): pydantic keeps it unvalidated, and mypy
+    rejects the assignment. Such lines say so, so the models module passes mypy
+    --strict and the schema's author finds the default to fix."""
+    from .frontend import default_fits  # the front-end's own test, not a copy of it
+
+    unfit: set[tuple[str, str]] = set()
+    for cls in vars(module).values():
+        if isinstance(cls, type) and issubclass(cls, BaseModel):
+            for name, info in cls.model_fields.items():
+                if info.default is not PydanticUndefined and not default_fits(info):
+                    unfit.add((cls.__name__, name))
+    if not unfit:
+        return source
+    lines = source.splitlines()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if (
+                    isinstance(item, ast.AnnAssign)
+                    and isinstance(item.target, ast.Name)
+                    and (node.name, item.target.id) in unfit
+                    and item.end_lineno is not None
+                ):
+                    lines[
+                        item.end_lineno - 1
+                    ] += "  # type: ignore[assignment]  # the schema's default is of another type"
+    return "\n".join(lines) + "\n"
 
 
 def _letters(name: str) -> str:

@@ -235,7 +235,8 @@ class StreamParser(Generic[P, M]):
 
     def take_items(self, cls: type[T]) -> list[T]:
         """Completed, validated list items of model `cls` not taken yet, in order.
-        Safe to call from another thread than the one feeding (see docs/streaming.md)."""
+        Safe to call from another thread than the one feeding (see docs/streaming.md).
+        """
         taken = self._take_events(lambda e: isinstance(e.item, cls))
         return [e.item for e in taken if isinstance(e.item, cls)]
 

@@ -382,6 +382,11 @@ class Model(Spec):
             factory: Any = info.default_factory
             if factory is None:
                 default = info.default
+                if info.validate_default:  # the full model validates it: show that
+                    try:
+                        default = At(self.full, name).adapter().validate_python(default)
+                    except ValueError:  # pydantic will reject it too: nothing to show
+                        default = None
                 return lambda: convert(copy.deepcopy(default))
             return lambda: convert(factory())
 

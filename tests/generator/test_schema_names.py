@@ -13,6 +13,7 @@ from partialgen.generator.keywords import unsupported_keywords
 from partialgen.generator.schema import class_identifier
 
 from tests.generator.support import generate_schema_and_import
+from tests.mypy_strict import run_mypy_strict
 
 NAMES = {
     "runs-javascript": "RunsJavascript",
@@ -193,3 +194,46 @@ def test_a_dict_keyed_by_an_enum_is_shown_when_complete(
     assert accepted and result == out.Hooks.model_validate_json(text)
     assert seen[0] is None and seen[-1] == {"Pre": 1, "Post": 2}
     assert {h is None or len(h) == 2 for h in seen} == {True}  # never a half dict
+
+
+def test_defaults_of_another_type_stay_out_of_snapshots_and_pass_mypy(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    schema = {
+        "title": "Defs",
+        "type": "object",
+        "properties": {
+            "n": {"type": "integer", "default": "oops"},
+            "obj": {
+                "type": "object",
+                "properties": {"a": {"type": "integer"}},
+                "default": {},
+            },
+            "colors": {
+                "type": "array",
+                "items": {"enum": ["red", "blue"]},
+                "default": ["red"],
+            },
+            "s": {"type": "string", "default": 5},
+            "ok": {"type": "string", "default": "fine"},
+        },
+    }
+    out = generate_schema_and_import(tmp_path, schema, "defaults")
+    warned = capfd.readouterr().err
+    assert "Defs.n: the default 'oops' is not a value of the field's type" in warned
+    assert "Defs.s: the default 5" in warned and "Defs.ok" not in warned
+    first = out.DefsParser().snapshot
+    # pydantic keeps "oops" and 5 unvalidated; a snapshot never holds a value outside
+    # its field's type, so they show None; `obj` is validated by the model
+    # (validate_default), so its snapshot shows what pydantic makes of `{}`.
+    assert (first.n, first.s, first.colors, first.ok) == (None, None, ["red"], "fine")
+    assert type(first.obj).__name__ == "PartialObj" and first.obj.a is None
+    parser = out.DefsParser()
+    parser.feed("{}")
+    assert parser.close() == out.Defs.model_validate_json("{}")
+    result = run_mypy_strict(
+        ["pkg_defaults"], cwd=tmp_path, cache=tmp_path / ".mypy_cache"
+    )
+    assert result.returncode == 0, result.stdout
+    models = (tmp_path / "pkg_defaults" / "out_models.py").read_text()
+    assert models.count("# type: ignore[assignment]  # the schema's default") == 3
