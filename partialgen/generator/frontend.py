@@ -379,10 +379,22 @@ def _default(info: FieldInfo, where: str) -> ir.Default:
     return ir.Default("computed")
 
 
+def _takes_none(annotation: Any) -> bool:
+    if annotation is None or annotation is type(None) or annotation is Any:
+        return True
+    if get_origin(annotation) is Annotated:
+        return _takes_none(get_args(annotation)[0])
+    if get_origin(annotation) in (typing.Union, types.UnionType):
+        return any(_takes_none(a) for a in get_args(annotation))
+    return False
+
+
 def default_fits(info: FieldInfo) -> bool:
     """Whether a field's default is a value of its type as it stands: strict
     validation accepts it and gives back an equal value of its type (a `{}`
     for a model field, `"red"` for an Enum item or `"oops"` for an int do not)."""
+    if info.default is None and _takes_none(info.annotation):
+        return True  # `X | None = None`, most defaults: no adapter to build (a few ms)
     try:
         value = TypeAdapter(info.rebuild_annotation()).validate_python(
             info.default, strict=True
