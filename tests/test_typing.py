@@ -147,7 +147,8 @@ def pyright_errors() -> dict[Path, set[int]]:
     binary = shutil.which("basedpyright")
     assert binary is not None, "basedpyright comes with the dev extra"
     done = subprocess.run(
-        [binary, "--outputjson"],
+        # The project's own settings, whatever configuration a folder above holds.
+        [binary, "--project", str(ROOT / "pyproject.toml"), "--outputjson"],
         cwd=ROOT,
         capture_output=True,
         text=True,
