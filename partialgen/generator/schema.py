@@ -86,9 +86,7 @@ def class_identifier(name: str) -> str:
         # capitalised, as a class is: `url` must not meet a field `url` it types
         plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
         base = pascal_case(plain)
-    if base in _TAKEN_NAMES:
-        base = base[:1].upper() + base[1:] + "Model"
-    return base
+    return base + "Model" if base in _TAKEN_NAMES else base
 
 
 def read_document(path: Path) -> dict[str, Any]:
@@ -120,6 +118,7 @@ def models_source(
     root_key = _letters(title) if title else None
     asked: list[str] = []
     given: dict[str, str] = {}  # name asked about → class name, one per name
+    names: set[str] = set()  # the class names given
 
     def class_name(name: str) -> str:
         # It asks about the root's title as written, then as it sanitised it; a schema
@@ -128,15 +127,16 @@ def models_source(
         is_root = _letters(name) == root_key if title else len(asked) == 1
         if root_name and is_root:
             return root_name
-        if name in given.values():  # asked again about a name it was given
+        if name in names:  # asked again about a name it was given
             return name
         if name not in given:
             base = wanted = class_identifier(name)
             n = 1
-            while wanted in given.values() or wanted == root_name:
+            while wanted in names or wanted == root_name:
                 n += 1
                 wanted = f"{base}{n}"
             given[name] = wanted
+            names.add(wanted)
         return given[name]
 
     with tempfile.TemporaryDirectory(prefix="partialgen-refs-") as mirror:
@@ -333,5 +333,5 @@ def _root_name(document: dict[str, Any], path: Path, openapi: bool) -> str:
     if not isinstance(title, str) or not title.strip():
         # Named after its file, as a user would (`swa-cli.config.json` →
         # `SwaCliConfig`); --class-name chooses another name.
-        title = path.name.split(".json")[0].split(".yaml")[0].split(".yml")[0]
+        title = re.sub(r"\.(json|ya?ml)$", "", path.name)
     return class_identifier(pascal_case(title))

@@ -107,10 +107,9 @@ class Builder:
         self.str_value: str = ""
         self.str_parts: list[str] = []
         self.str_committed: bool = False  # a literal's value is already shown
-        self.closed_root: bool = (
-            False  # the root closed since the last publish: a new snapshot
-        )
-        self.closing_at: int = 0  # where the last object or array being closed ends
+        # The root closed since the last publish: a new snapshot.
+        self.closed_root: bool = False
+        self.failed_close: int = 0  # the end of the object whose validation failed
         # Rule 14: a RootModel's document is its root value itself, not an object.
         self.root_value: bool = issubclass(root.full, RootModel)
         self.root_snapshot: BaseModel = ModelFrame(self, 0, root).build()
@@ -234,7 +233,6 @@ class Builder:
             frame.event("end", (end,))  # type: ignore[attr-defined]
             return
         assert isinstance(frame, Container)
-        self.closing_at = end  # a validation error's position is the object's start
         snapshot = frame.close(end)
         self.stack.pop()
         self.dirty = len(self.stack) - 1
@@ -266,15 +264,16 @@ class Builder:
                 full = union.check.validate_json(raw)
             else:
                 full = frame.spec.full.model_validate_json(raw)
-        except ValidationError as e:
-            error = self._invalid(e, frame.start)
+        except (TypeError, ValueError) as e:  # a ValidationError, or pydantic's own
+            error = (
+                self._invalid(e, frame.start)
+                if isinstance(e, ValidationError)
+                else _unvalidated(e, frame.start)
+            )
             error.path = self.path(frame.depth) + error.path
             error.located = True
-            raise error from None
-        except (TypeError, ValueError) as e:
-            error = _unvalidated(e, frame.start)
-            error.path = self.path(frame.depth)
-            error.located = True
+            # Its position is the object's start; where it failed is its end.
+            self.failed_close = end
             raise error from None
         if not isinstance(full, frame.spec.full):
             return union.to_partial(full) if union is not None else None

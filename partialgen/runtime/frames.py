@@ -365,12 +365,13 @@ class UnionFrame(Frame):
         self.level: int = 1
         self.events: list[tuple[str, tuple[Any, ...]]] = []  # all after its own '{'
         self.candidates: list[Model] = spec.models()
-        self.in_tag: Any = False  # the value now arriving at the top level is the tag's
-        self.tag_prefix: str | None = None
-        self.tag_start: Any = 0  # offset of the tag string's opening quote
-        self.stuck: bool = (
-            False  # keys fit no member: the union adapter decides at the end
+        self.in_tag: bool = (
+            False  # the value now arriving at the top level is the tag's
         )
+        self.tag_prefix: str | None = None
+        self.tag_start: int = 0  # offset of the tag string's opening quote
+        # Keys fit no member: the union adapter decides at the end.
+        self.stuck: bool = False
 
     def event(self, kind: str, args: tuple[Any, ...]) -> None:
         if not self.stuck:

@@ -159,7 +159,7 @@ class StreamParser(Generic[P, M]):
         ):
             return None
         start = builder.stack[0].start
-        failed_at = max(error.position or 0, builder.closing_at)
+        failed_at = max(error.position or 0, builder.failed_close)
         if failed_at - start > LOOKBACK or _json_starts_here(
             self._received.slice(max(0, start - LOOKBACK), start)
         ):

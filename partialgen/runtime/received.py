@@ -28,9 +28,8 @@ class Received:
         self._starts: list[int] = []  # offset of each chunk, for the indexed prefix
         self._starts_end = 0  # offset just past the last indexed chunk
         self._blocks = 0  # leading entries of `chunks` that are joined blocks
-        self.compact_at: int = (
-            BLOCK  # len(chunks) at which the recent chunks are joined
-        )
+        # len(chunks) at which the recent chunks are joined
+        self.compact_at: int = BLOCK
         # Spans that are not JSON (comments, trailing commas accepted in lenient mode),
         # in order; they read as spaces in slices, so offsets stay true.
         self.drops: list[tuple[int, int]] = []

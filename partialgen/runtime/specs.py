@@ -118,9 +118,8 @@ class Str(Spec):
 
     def __init__(self, check: At | None = None) -> None:
         self.accepts = STRING
-        self.check: At | None = (
-            check  # only for a constrained string, validated when complete
-        )
+        # Only for a constrained string, validated when complete.
+        self.check: At | None = check
 
     def convert(self, raw: str) -> Any:
         assert self.check is not None, "only a constrained string is converted"
