@@ -11,6 +11,8 @@ import ast
 import sys
 from collections.abc import Iterable, Mapping
 
+from .layout import WIDTH, Brackets, lay
+
 _THIRD_PARTY = frozenset(
     {"pydantic", "pydantic_core", "partialgen", "annotated_types", "typing_extensions"}
 )
@@ -37,6 +39,14 @@ def _as(name: str, local: str) -> str:
     return name if name == local else f"{name} as {local}"
 
 
+def _from_import(module: str, names: list[str]) -> str:
+    """One `from` import, split one name a line (black's way) if it is too long."""
+    line = f"from {module} import {', '.join(names)}"
+    if len(line) <= WIDTH:
+        return line
+    return lay(Brackets(f"from {module} import (", tuple(names), ")", magic=True), 0, 0)
+
+
 def import_block(imports: Mapping[str, Names], modules: Names = ()) -> list[str]:
     """`from m import a, b as c` lines (and `import m as x`), grouped and sorted."""
     lines: list[tuple[int, str, str]] = []
@@ -46,11 +56,11 @@ def import_block(imports: Mapping[str, Names], modules: Names = ()) -> list[str]
         plain = sorted((n for n in names if n[0] == n[1]), key=_name_key)
         renamed = sorted((n for n in names if n[0] != n[1]), key=_name_key)
         if plain:  # isort keeps `x as y` imports on lines of their own
-            text = ", ".join(n for n, _ in plain)
-            lines.append((import_group(module), module, f"from {module} import {text}"))
+            line = _from_import(module, [n for n, _ in plain])
+            lines.append((import_group(module), module, line))
         for name, local in renamed:
-            text = _as(name, local)
-            lines.append((import_group(module), module, f"from {module} import {text}"))
+            line = _from_import(module, [_as(name, local)])
+            lines.append((import_group(module), module, line))
     out: list[str] = []
     for group in (0, 1, 2):
         # Within a group, isort puts `import x` lines before `from x import y` lines.

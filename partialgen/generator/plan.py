@@ -12,6 +12,7 @@ import builtins
 import keyword
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,19 @@ from ..runtime import PartialModel
 from . import ir
 from .errors import GeneratorError
 from .imports import import_block
+from .layout import (
+    Brackets,
+    Chain,
+    Expr,
+    assigned,
+    call,
+    field_line,
+    flat,
+    lay,
+    literal,
+    prefixed,
+    string,
+)
 
 _KIND_BITS = {
     "object": "OBJECT",
@@ -107,21 +121,13 @@ class Namer:
 
 
 @dataclass(frozen=True)
-class PlannedField:
-    attr: str
-    annotation: str
-    default: str | None  # the right-hand side in the class body (None: required)
-    spec: str  # the runtime spec expression
-
-
-@dataclass(frozen=True)
 class PlannedModel:
     partial: str
     spec_var: str
     full: str  # expression naming the full model class
     docstring: str | None
-    fields: tuple[PlannedField, ...]
-    field_specs: tuple[str, ...]
+    fields: tuple[str, ...]  # the class body's lines, laid out as black does
+    field_specs: tuple[str, ...]  # `define`'s arguments, laid out likewise
 
 
 @dataclass(frozen=True)
@@ -143,8 +149,8 @@ class Plan:
     exports: tuple[str, ...]
 
 
-def docstring_statement(text: str) -> str:
-    """A class docstring that says exactly `text` after black.
+def docstring_statement(text: str, indent: int = 0) -> str:
+    """A docstring statement at `indent` that says exactly `text` after black.
 
     black re-indents docstrings, strips trailing spaces and pads a closing quote, so a
     text it would touch becomes a plain `__doc__` assignment, which it leaves alone.
@@ -160,8 +166,8 @@ def docstring_statement(text: str) -> str:
         and all(c == "\n" or c.isprintable() for c in text)
     )
     if plain and ast.literal_eval(f'"""{text}"""') == text:
-        return f'"""{text}"""'
-    return f"__doc__ = {text!r}"
+        return f'{" " * indent}"""{text}"""'
+    return assigned("__doc__", string(text), indent)
 
 
 def generated_header(sources: str) -> str:
@@ -322,73 +328,63 @@ class _Planner:
         for f in model.fields:
             attr = attrs[f.name]
             always = f.needed and present
-            fields.append(
-                PlannedField(
-                    attr=attr,
-                    annotation=self._field_annotation(f, always),
-                    default=self._default(model, f, attr, always),
-                    spec="",
-                )
-            )
-            args = [repr(attr), repr(f.key), self._field_spec(model, f)]
+            annotation = self._field_annotation(f, always)
+            default = self._default(model, f, attr, always)
+            fields.append(field_line(attr, annotation, default, 4))
+            args = [string(attr), string(f.key), self._field_spec(model, f)]
             if attr != f.name:
-                args.append(repr(f.name))
+                args.append(string(f.name))
             if f.needed:
                 args.append("needed=True")
-            specs.append(f"{self.helpers['_s']}.Field({', '.join(args)})")
+            field = call(f"{self.helpers['_s']}.Field", *args)
+            specs.append(lay(field, 4, 4, ","))
         return PlannedModel(
             partial=self.partial_names[model.key],
             spec_var=self.spec_vars[model.key],
             full=full,
-            docstring=docstring_statement(model.doc) if model.doc else None,
+            docstring=docstring_statement(model.doc, 4) if model.doc else None,
             fields=tuple(fields),
             field_specs=tuple(specs),
         )
 
-    def _field_annotation(self, f: ir.Field, always: bool) -> str:
+    def _field_annotation(self, f: ir.Field, always: bool) -> Expr:
         annotation = self.full(f.type) if f.atomic else self.partial(f.type)
-        if (
-            always
-            or annotation == self.helpers["Any"]
-            or annotation.endswith("| None")
-            or annotation == "None"
-        ):
+        if always or annotation in (self.helpers["Any"], "None"):
             return annotation
-        return f"{annotation} | None"
+        return _union((annotation, "None"))
 
     def _default(
         self, model: ir.Model, f: ir.Field, attr: str, always: bool
-    ) -> str | None:
-        kwargs: list[str] = []
+    ) -> Expr | None:
+        kwargs: list[Expr] = []
         if always:
             pass  # required: no snapshot shows this object without the value
         elif f.default.kind == "computed":
-            kwargs.append(
-                f"default_factory={self.spec_vars[model.key]}.default_factory({f.name!r})"
-            )
+            factory = f"{self.spec_vars[model.key]}.default_factory"
+            kwargs.append(prefixed("default_factory=", call(factory, string(f.name))))
         else:
             value = f.default.value if f.default.kind == "literal" else None
-            kwargs.append(f"default={value!r}")
+            if attr == f.key and not f.description:
+                return literal(value)
+            kwargs.append(prefixed("default=", literal(value)))
         if attr != f.key:
-            kwargs.append(f"alias={f.key!r}")
+            kwargs.append(prefixed("alias=", string(f.key)))
         if f.description:
-            kwargs.append(f"description={f.description!r}")
+            kwargs.append(prefixed("description=", string(f.description)))
         if not kwargs:
             return None
-        if len(kwargs) == 1 and kwargs[0].startswith("default="):
-            return kwargs[0].removeprefix("default=")
-        return f"{self._helper('Field')}({', '.join(kwargs)})"
+        return call(self._helper("Field"), *kwargs)
 
     # -- annotations ------------------------------------------------------------------------
 
-    def partial(self, node: ir.TypeNode) -> str:
+    def partial(self, node: ir.TypeNode) -> Expr:
         """The annotation of a value as a snapshot holds it."""
         if isinstance(node, ir.ListType):
             if node.container == "list":
-                return f"{self._builtin('list')}[{self.partial(node.item)}]"
-            return f"{self._builtin(node.container)}[{self.full(node.item)}]"
+                return self._generic("list", self.partial(node.item))
+            return self._generic(node.container, self.full(node.item))
         if isinstance(node, ir.DictType):
-            return f"{self._builtin('dict')}[{self._builtin('str')}, {self.partial(node.value)}]"
+            return self._generic("dict", self._builtin("str"), self.partial(node.value))
         if isinstance(node, ir.UnionType):
             return _union(self.partial(m) for m in node.members)
         if isinstance(node, ir.ModelType):
@@ -397,28 +393,27 @@ class _Planner:
             return self.partial(node.inner)
         return self.full(node)
 
-    def full(self, node: ir.TypeNode) -> str:
+    def full(self, node: ir.TypeNode) -> Expr:
         """The annotation of a complete, validated value."""
         if isinstance(node, ir.StrType):
             return self._builtin("str")
         if isinstance(node, ir.ScalarType):
             return "None" if node.kind == "none" else self._builtin(node.kind)
         if isinstance(node, ir.LiteralType):
-            return (
-                f"{self._helper('Literal')}[{', '.join(repr(v) for v in node.values)}]"
-            )
+            values = ", ".join(flat(literal(v)) for v in node.values)
+            return f"{self._helper('Literal')}[{values}]"
         if isinstance(node, ir.EnumType | ir.AtomicType | ir.RootModelType):
             return self._import(node.ref)
         if isinstance(node, ir.ListType):
-            return f"{self._builtin(node.container)}[{self.full(node.item)}]"
+            return self._generic(node.container, self.full(node.item))
         if isinstance(node, ir.TupleType):
-            tuple_ = self._builtin("tuple")
             if node.variadic:
-                return f"{tuple_}[{self.full(node.items[0])}, ...]"
-            return f"{tuple_}[{', '.join(self.full(i) for i in node.items) or '()'}]"
+                return self._generic("tuple", self.full(node.items[0]), "...")
+            items = tuple(self.full(i) for i in node.items) or ("()",)
+            return self._generic("tuple", *items)
         if isinstance(node, ir.DictType):
             key = self._builtin("str") if node.key is None else self.full(node.key)
-            return f"{self._builtin('dict')}[{key}, {self.full(node.value)}]"
+            return self._generic("dict", key, self.full(node.value))
         if isinstance(node, ir.UnionType):
             return _union(self.full(m) for m in node.members)
         if isinstance(node, ir.ModelType):
@@ -427,24 +422,26 @@ class _Planner:
             return self.full(node.inner)
         return self._helper("Any")
 
+    def _generic(self, builtin: str, *args: Expr) -> Expr:
+        return Brackets(f"{self._builtin(builtin)}[", args, "]")
+
     # -- runtime specs -----------------------------------------------------------------------
 
-    def _field_spec(self, model: ir.Model, f: ir.Field) -> str:
+    def _field_spec(self, model: ir.Model, f: ir.Field) -> Expr:
         full = self._import(model.ref)
         if f.atomic:
             return self._atomic(full, f.name, f.type.at, accepts(f.type, self.models))
         return self.spec(f.type, full, f.name)
 
-    def _at(self, full: str, field: str, at: tuple[int, ...]) -> str:
-        s = self.helpers["_s"]
-        return (
-            f"{s}.At({full}, {field!r}, {at!r})" if at else f"{s}.At({full}, {field!r})"
-        )
+    def _at(self, full: str, field: str, at: tuple[int, ...]) -> Expr:
+        where = (full, string(field), *((repr(at),) if at else ()))
+        return call(f"{self.helpers['_s']}.At", *where)
 
     def _atomic(
         self, full: str, field: str, at: tuple[int, ...], kinds: frozenset[str]
-    ) -> str:
-        return f"{self.helpers['_s']}.Atomic({self._at(full, field, at)}, {self._kinds(kinds)})"
+    ) -> Expr:
+        at_ = self._at(full, field, at)
+        return call(f"{self.helpers['_s']}.Atomic", at_, self._kinds(kinds))
 
     def _kinds(self, kinds: frozenset[str]) -> str:
         s = self.helpers["_s"]
@@ -452,44 +449,53 @@ class _Planner:
             return f"{s}.ANY_KIND"
         return " | ".join(f"{s}.{_KIND_BITS[k]}" for k in _KIND_BITS if k in kinds)
 
-    def spec(self, node: ir.TypeNode, full: str, field: str) -> str:
+    def spec(self, node: ir.TypeNode, full: str, field: str) -> Expr:
         s = self.helpers["_s"]
         at = self._at(full, field, node.at)
         if isinstance(node, ir.StrType):
-            return f"{s}.Str({at})" if node.constrained else f"{s}.Str()"
+            return call(f"{s}.Str", at) if node.constrained else f"{s}.Str()"
         if node == ir.ScalarType("none", node.at):
             return f"{s}.NONE"
         if isinstance(node, ir.ScalarType):
-            fast = ", fast=False" if node.constrained else ""
-            return f"{s}.Scalar({node.kind!r}, {at}{fast})"
-        if isinstance(node, ir.LiteralType):
-            options = tuple((v, v) for v in node.values)
-            return f"{s}.Choice({options!r}, {at}, {self._kinds(accepts(node, self.models))})"
-        if isinstance(node, ir.EnumType):
-            enum = self._import(node.ref)
-            members = ", ".join(f"({v!r}, {enum}({v!r}))" for v in node.values)
-            return f"{s}.Choice(({members},), {at}, {self._kinds(accepts(node, self.models))})"
+            fast = ("fast=False",) if node.constrained else ()
+            return call(f"{s}.Scalar", string(node.kind), at, *fast)
+        if isinstance(node, ir.LiteralType | ir.EnumType):
+            kinds = self._kinds(accepts(node, self.models))
+            return call(f"{s}.Choice", self._options(node), at, kinds)
         if isinstance(node, ir.ListType):
             if node.container == "list":
-                return f"{s}.ListOf({self.spec(node.item, full, field)})"
+                return call(f"{s}.ListOf", self.spec(node.item, full, field))
             item = node.item
-            return f"{s}.ListOf({self._atomic(full, field, item.at, accepts(item, self.models))}, {node.container})"
+            atomic = self._atomic(full, field, item.at, accepts(item, self.models))
+            return call(f"{s}.ListOf", atomic, node.container)
         if isinstance(node, ir.DictType):
-            return f"{s}.DictOf({self.spec(node.value, full, field)})"
+            return call(f"{s}.DictOf", self.spec(node.value, full, field))
         if isinstance(node, ir.UnionType):
             others = [m for m in node.members if m != ir.ScalarType("none", m.at)]
             if len(others) == 1 and len(node.members) == 2:
-                return f"{s}.Optional({self.spec(others[0], full, field)})"
-            members = ", ".join(self.spec(m, full, field) for m in node.members)
+                return call(f"{s}.Optional", self.spec(others[0], full, field))
+            members = tuple(self.spec(m, full, field) for m in node.members)
             tags = self._tags(node)
-            return f"{s}.Union(({members},), {at}{tags})"
+            return call(f"{s}.Union", _written_tuple(members), at, *tags)
         if isinstance(node, ir.ModelType):
             return self.spec_vars[node.key]
         if isinstance(node, ir.RootModelType):  # located in the RootModel's own field
             return self.spec(node.inner, self._import(node.ref), "root")
         return self._atomic(full, field, node.at, accepts(node, self.models))
 
-    def _tags(self, node: ir.UnionType) -> str:
+    def _options(self, node: ir.LiteralType | ir.EnumType) -> Expr:
+        """`((json value, python value), ...)` of a Literal or an Enum."""
+        if isinstance(node, ir.LiteralType):
+            return literal(tuple((v, v) for v in node.values))
+        enum = self._import(node.ref)
+        return _written_tuple(
+            tuple(
+                Brackets("(", (flat(literal(v)), call(enum, literal(v))), ")")
+                for v in node.values
+            )
+        )
+
+    def _tags(self, node: ir.UnionType) -> tuple[Expr, ...]:
         """`discriminator=(json key, {tag value: member index})` for a tagged union:
         the declared discriminator, or else a key that is a string `Literal`/`Enum` in
         every member model with values no two members share (rule 8: then only the
@@ -512,17 +518,17 @@ class _Planner:
                     if isinstance(v, str):
                         tags[v] = index
         if key is None or not tags:
-            return ""
-        return f", discriminator=({key!r}, {tags!r})"
+            return ()
+        return (prefixed("discriminator=", literal((key, tags))),)
 
-    def _implicit_tags(self, node: ir.UnionType) -> str:
+    def _implicit_tags(self, node: ir.UnionType) -> tuple[Expr, ...]:
         members = [
             (i, m) for i, m in enumerate(node.members) if isinstance(m, ir.ModelType)
         ]
         if len(members) < 2 or any(
             isinstance(m, ir.RootModelType) for m in node.members
         ):
-            return ""
+            return ()
         # Each member's string-literal fields, by JSON key, in declaration order.
         literals: list[dict[str, tuple[str, ...]]] = []
         for _, member in members:
@@ -543,8 +549,8 @@ class _Planner:
                     shared = shared or value in tags
                     tags[value] = index
             if not shared:
-                return f", discriminator=({key!r}, {tags!r})"
-        return ""
+                return (prefixed("discriminator=", literal((key, tags))),)
+        return ()
 
 
 def _field_attributes(model: ir.Model) -> dict[str, str]:
@@ -565,11 +571,25 @@ def _field_attributes(model: ir.Model) -> dict[str, str]:
     return attrs
 
 
-def _union(parts: Any) -> str:
-    seen = list(dict.fromkeys(parts))
-    if "None" in seen:  # None last, as people write Optional
-        seen = [p for p in seen if p != "None"] + ["None"]
-    return " | ".join(seen)
+def _written_tuple(items: tuple[Expr, ...]) -> Brackets:
+    """A tuple written with a trailing comma, as the spec tables always were: black
+    keeps one of two or more items split one a line."""
+    if len(items) == 1:
+        return Brackets("(", items, ")", one_tuple=True)
+    return Brackets("(", items, ")", magic=True)
+
+
+def _union(parts: Iterable[Expr]) -> Expr:
+    """`a | b`, each member once (the same text is the same type), None last, as people
+    write Optional; a union of one member is that member."""
+    seen: dict[str, Expr] = {}
+    for part in parts:
+        for member in part.operands if isinstance(part, Chain) else (part,):
+            seen.setdefault(flat(member), member)
+    if "None" in seen:
+        seen["None"] = seen.pop("None")
+    members = tuple(seen.values())
+    return members[0] if len(members) == 1 else Chain(members)
 
 
 def accepts(node: ir.TypeNode, models: dict[str, ir.Model]) -> frozenset[str]:

@@ -36,10 +36,16 @@ def _load(name: str) -> str:
 
 
 def render(plan: Plan) -> str:
+    return format_source(template_source(plan))
+
+
+def template_source(plan: Plan) -> str:
+    """The module as the template writes it: already laid out as black would, so that
+    black, which formats twice when its first pass changes anything, runs once."""
     template = _environment().get_template("module.py.jinja")
     source = template.render(plan=plan, h=plan.helpers)
     check_output_size(source, "the generated module")
-    return format_source(source)
+    return source
 
 
 def format_source(source: str) -> str:
