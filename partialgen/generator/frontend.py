@@ -246,7 +246,11 @@ class _Walker:
         if (
             type(tp).__name__ == "TypeAliasType"
         ):  # `type X = ...` (3.12) or typing_extensions
-            self._refuse_cycle(tp, where)
+            if any(t is tp for t in self._expanding):
+                raise GeneratorError(
+                    f"{where}: the type alias {_name(tp)} contains itself; make it a "
+                    "RootModel (which then streams above its recursion) or a BaseModel"
+                )
             self._expanding.append(tp)
             try:
                 return self._type(tp.__value__, at, meta, discriminator, where)
@@ -257,8 +261,14 @@ class _Walker:
     def _root_model(
         self, tp: type[RootModel[Any]], at: tuple[int, ...], where: str
     ) -> ir.TypeNode:
-        """JSON holds a RootModel's root value itself; it streams as that value does."""
-        self._refuse_cycle(tp, where)
+        """JSON holds a RootModel's root value itself; it streams as that value does.
+
+        Inlined where it is used, a RootModel that contains itself (JSON-LD's nodes, a
+        tree of lists) would never end: inside itself it is shown when complete, a
+        value of the RootModel validated by pydantic, and streams at every level above.
+        """
+        if any(t is tp for t in self._expanding):
+            return ir.AtomicType(_ref(tp, where), ir.ALL_KINDS, at)
         _resolve(tp)
         info = tp.model_fields["root"]
         self._expanding.append(tp)
@@ -273,20 +283,6 @@ class _Walker:
         finally:
             self._expanding.pop()
         return ir.RootModelType(_ref(tp, where), inner, at)
-
-    def _refuse_cycle(self, tp: Any, where: str) -> None:
-        """A RootModel or alias is inlined where it is used, so one that contains itself
-        would never end; recursion goes through BaseModel fields, which are referenced.
-        """
-        if any(t is tp for t in self._expanding):
-            start = next(i for i, t in enumerate(self._expanding) if t is tp)
-            names = [_name(t) for t in [*self._expanding[start:], tp]]
-            raise GeneratorError(
-                f"{where}: {names[0]} contains itself ({' -> '.join(names)}); recursion "
-                f"is supported through BaseModel fields only: make {names[0]} a "
-                "BaseModel (in a JSON Schema: an object with properties), or refer to "
-                "one in it"
-            )
 
     def _annotated(
         self, inner: ir.TypeNode, at: tuple[int, ...], meta: list[Any]
@@ -462,17 +458,19 @@ def _string_keys(node: ir.TypeNode) -> bool:
     return False
 
 
-def _ref(tp: type, where: str) -> ir.Ref:
-    if "<locals>" in tp.__qualname__:
+def _ref(tp: Any, where: str) -> ir.Ref:
+    """Where a class (or a type alias, which has no `__qualname__`) is imported from."""
+    qualname = _name(tp)
+    if "<locals>" in qualname:
         raise GeneratorError(
-            f"{where}: {tp.__qualname__} is defined in a function; move it to a module"
+            f"{where}: {qualname} is defined in a function; move it to a module"
         )
     module = tp.__module__
     if module == "builtins":
-        return ir.Ref("builtins", tp.__qualname__)
+        return ir.Ref("builtins", qualname)
     if module not in sys.modules:
-        raise GeneratorError(f"{where}: {tp.__qualname__} is not importable")
-    return ir.Ref(module, tp.__qualname__)
+        raise GeneratorError(f"{where}: {qualname} is not importable")
+    return ir.Ref(module, qualname)
 
 
 def build_module(

@@ -56,7 +56,7 @@ def generate_target(target: Target) -> dict[Path, str]:
         name = target.schema_label or ", ".join(target.models)
         raise GeneratorError(
             f"{name}: types nest or recurse too deeply to generate (recursion is "
-            "supported through BaseModel fields)"
+            "supported through BaseModel fields and RootModels)"
         ) from None
 
 

@@ -236,54 +236,13 @@ def test_output_over_the_size_limit_is_refused(
 RECURSIVE_MODELS = """
 from __future__ import annotations
 
-from pydantic import BaseModel, RootModel
-
-
-class Nested(RootModel[str | list["Nested"]]):
-    pass
-
-
-class HoldsNested(BaseModel):
-    value: Nested
-
-
-class Ping(RootModel[list["Pong"]]):
-    pass
-
-
-class Pong(RootModel[dict[str, Ping]]):
-    pass
-
-
-class HoldsPing(BaseModel):
-    ping: Ping
+from pydantic import BaseModel
 
 
 class Tree(BaseModel):
     label: str
     children: list[Tree] = []
 """
-
-
-@pytest.mark.parametrize(
-    ("model", "cycle"),
-    [
-        ("HoldsNested", "Nested -> Nested"),
-        ("HoldsPing", "Ping -> Pong -> Ping"),
-    ],
-)
-def test_recursion_through_a_root_model_or_alias_is_refused_cleanly(
-    ws: Workspace,
-    project: Path,
-    capsys: pytest.CaptureFixture[str],
-    model: str,
-    cycle: str,
-) -> None:
-    ws.write("recursive_models", RECURSIVE_MODELS)
-    code, _, err = generate(
-        capsys, "--model", f"recursive_models:{model}", "--output", "out/r.py"
-    )
-    assert_refused(code, err, project, f"contains itself ({cycle})", "BaseModel")
 
 
 def test_recursion_through_basemodel_fields_still_generates(
@@ -297,27 +256,6 @@ def test_recursion_through_basemodel_fields_still_generates(
     tree = ws.import_module("tree_out")
     parsed = tree.TreeParser().feed('{"label": "a", "children": [{"label": "b"')
     assert parsed.children[0].label == "b"
-
-
-def test_a_defs_cycle_through_a_root_model_is_refused_cleanly(
-    project: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    document = {
-        "title": "Holder",
-        "type": "object",
-        "properties": {"n": {"$ref": "#/$defs/Nested"}},
-        "$defs": {
-            "Nested": {
-                "anyOf": [
-                    {"type": "string"},
-                    {"type": "array", "items": {"$ref": "#/$defs/Nested"}},
-                ]
-            }
-        },
-    }
-    name = schema_file(project, "cycle.json", document)
-    code, _, err = generate(capsys, "--schema", name, "--output", "out/cycle.py")
-    assert_refused(code, err, project, "Nested contains itself")
 
 
 def test_a_defs_cycle_through_objects_generates(
