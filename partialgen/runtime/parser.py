@@ -315,12 +315,16 @@ class Pace(Generic[P]):
     most one per `throttle` seconds, and at the end the last one, never withheld."""
 
     def __init__(self, parser: StreamParser[P, Any], throttle: float | None) -> None:
-        if throttle is not None and throttle < 0:
-            raise ValueError(f"throttle is seconds between snapshots, got {throttle}")
+        self.check(throttle)
         self.parser = parser
         self.throttle = throttle
         self._next = 0.0
         self._shown = parser.snapshot
+
+    @staticmethod
+    def check(throttle: float | None) -> None:
+        if throttle is not None and throttle < 0:
+            raise ValueError(f"throttle is seconds between snapshots, got {throttle}")
 
     def step(self) -> P | None:
         """After text was pushed: the snapshot to show now, if any."""

@@ -4,23 +4,35 @@ completed them, and the adapters feed the parser once per group."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from partialgen import (
+    IncompleteOutputError,
     ProviderError,
+    ToolCallSnapshot,
+    ToolCallStream,
+    anthropic_tool_uses,
     asse_json,
     openai_chat_content,
     openai_chat_tool_calls,
+    openai_responses_function_calls,
     sse_events,
     sse_json,
 )
 
-from generated.categorized import User, UserParser
+from generated.categorized import PartialUser, User, UserParser
 
-from .recordings import chat_content, chat_tool_calls, openai_chat
+from .recordings import (
+    anthropic,
+    chat_content,
+    chat_tool_calls,
+    openai_chat,
+    openai_responses,
+)
 from .test_sse import split
 
 USER = '{"name":"Ada Lovelace","age":36,"category":"admin"}'
@@ -116,3 +128,68 @@ def test_an_adapter_takes_a_throttle_and_shows_the_last_snapshot() -> None:
     paced = openai_chat_content(sse_json(reads), UserParser, throttle=3600)
     assert list(paced) == [everything[0], everything[-1]]
     assert paced.result == User.model_validate_json(USER)
+
+
+def _by_call(events: list[ToolCallSnapshot[PartialUser]]) -> dict[int, list[Any]]:
+    calls: dict[int, list[Any]] = {}
+    for e in events:
+        calls.setdefault(e.index, []).append((e.snapshot, e.done))
+    return calls
+
+
+@pytest.mark.parametrize(
+    "adapter", ["openai_chat", "openai_responses", "anthropic"], ids=str
+)
+def test_tool_call_adapters_take_a_throttle_per_call(adapter: str) -> None:
+    # Two parallel calls, read 7 bytes at a time: each shows its start, its first
+    # change, then (held back by an hour's pace) nothing until its done snapshot.
+    if adapter == "openai_chat":
+        deltas = chat_tool_calls([("User", USER), ("User", USER)], 4)
+        body = openai_chat(deltas, finish="tool_calls", seed=4)
+    elif adapter == "openai_responses":
+        items = [("function_call", "User", USER)] * 2
+        body = openai_responses(items, 4)
+    else:
+        body = anthropic([("tool_use", "User", USER)] * 2, stop="tool_use", seed=4)
+    adapters: dict[str, Callable[..., ToolCallStream[PartialUser, User]]] = {
+        "openai_chat": openai_chat_tool_calls,
+        "openai_responses": openai_responses_function_calls,
+        "anthropic": anthropic_tool_uses,
+    }
+    adapt = adapters[adapter]
+    reads = reads_of(body.encode(), 7)
+    everything = _by_call(list(adapt(sse_json(reads), UserParser)))
+    paced = adapt(sse_json(reads), UserParser, throttle=3600)
+    shown = _by_call(list(paced))
+    assert shown.keys() == everything.keys() == {0, 1}
+    for index, events in everything.items():
+        assert len(events) > 3
+        assert shown[index] == [events[0], events[1], events[-1]]
+        assert shown[index][-1][1] is True  # done: never withheld
+    done = User.model_validate_json(USER)
+    assert [c.arguments for c in paced.tool_calls] == [done, done]
+    assert _by_call(list(adapt(sse_json(reads), UserParser, throttle=0))) == everything
+    with pytest.raises(ValueError, match="throttle is seconds"):
+        adapt(sse_json(reads), UserParser, throttle=-1)
+
+
+def test_a_throttled_call_cut_short_shows_its_latest_snapshot_before_the_error() -> (
+    None
+):
+    body = anthropic(
+        [("tool_use", "User", USER)], stop="max_tokens", seed=5, cut=len(USER) - 9
+    )
+    reads = reads_of(body.encode(), 7)
+
+    def until_the_error(throttle: float | None) -> list[ToolCallSnapshot[PartialUser]]:
+        shown = []
+        calls = anthropic_tool_uses(sse_json(reads), UserParser, throttle=throttle)
+        with pytest.raises(IncompleteOutputError, match="max_tokens"):
+            for event in calls:
+                shown.append(event)
+        return shown
+
+    everything, shown = until_the_error(None), until_the_error(3600)
+    assert shown[-1] == everything[-1]
+    assert shown[-1].snapshot.age == 36 and not shown[-1].done
+    assert len(shown) == 3 < len(everything)

@@ -173,10 +173,11 @@ def _tool_calls(
     stream: Events,
     reader: Reader,
     parsers: type[StreamParser[Any, Any]] | ParserTable,
+    throttle: float | None,
     options: dict[str, Any],
 ) -> ToolCallStream[Any, Any]:
     every, table = parser_table(parsers)
-    return ToolCallStream(stream, reader, Calls(every, table, options))
+    return ToolCallStream(stream, reader, Calls(every, table, options, throttle))
 
 
 @overload
@@ -185,61 +186,105 @@ def openai_chat_tool_calls(
     parsers: type[StreamParser[P, M]],
     *,
     choice: int = 0,
+    throttle: float | None = None,
     **options: Any,
 ) -> ToolCallStream[P, M]: ...
 @overload
 def openai_chat_tool_calls(
-    stream: Events, parsers: Mapping[str, AnyParser], *, choice: int = 0, **options: Any
+    stream: Events,
+    parsers: Mapping[str, AnyParser],
+    *,
+    choice: int = 0,
+    throttle: float | None = None,
+    **options: Any,
 ) -> ToolCallStream[BaseModel, BaseModel]: ...
 @overload
 def openai_chat_tool_calls(
-    stream: Events, parsers: Iterable[AnyParser], *, choice: int = 0, **options: Any
+    stream: Events,
+    parsers: Iterable[AnyParser],
+    *,
+    choice: int = 0,
+    throttle: float | None = None,
+    **options: Any,
 ) -> ToolCallStream[BaseModel, BaseModel]: ...
 def openai_chat_tool_calls(
     stream: Events,
     parsers: type[StreamParser[Any, Any]] | ParserTable,
     *,
     choice: int = 0,
+    throttle: float | None = None,
     **options: Any,
 ) -> ToolCallStream[Any, Any]:
     """Snapshots of the (parallel) tool calls of a Chat Completions stream, or of its
     legacy `function_call`. With `n > 1`, `choice` picks the answer followed."""
-    return _tool_calls(stream, OpenAIChatReader(choice), parsers, options)
+    return _tool_calls(stream, OpenAIChatReader(choice), parsers, throttle, options)
 
 
 @overload
 def openai_responses_function_calls(
-    stream: Events, parsers: type[StreamParser[P, M]], **options: Any
+    stream: Events,
+    parsers: type[StreamParser[P, M]],
+    *,
+    throttle: float | None = None,
+    **options: Any,
 ) -> ToolCallStream[P, M]: ...
 @overload
 def openai_responses_function_calls(
-    stream: Events, parsers: Mapping[str, AnyParser], **options: Any
+    stream: Events,
+    parsers: Mapping[str, AnyParser],
+    *,
+    throttle: float | None = None,
+    **options: Any,
 ) -> ToolCallStream[BaseModel, BaseModel]: ...
 @overload
 def openai_responses_function_calls(
-    stream: Events, parsers: Iterable[AnyParser], **options: Any
+    stream: Events,
+    parsers: Iterable[AnyParser],
+    *,
+    throttle: float | None = None,
+    **options: Any,
 ) -> ToolCallStream[BaseModel, BaseModel]: ...
 def openai_responses_function_calls(
-    stream: Events, parsers: type[StreamParser[Any, Any]] | ParserTable, **options: Any
+    stream: Events,
+    parsers: type[StreamParser[Any, Any]] | ParserTable,
+    *,
+    throttle: float | None = None,
+    **options: Any,
 ) -> ToolCallStream[Any, Any]:
     """Snapshots of the function calls of a Responses API stream."""
-    return _tool_calls(stream, OpenAIResponsesReader(), parsers, options)
+    return _tool_calls(stream, OpenAIResponsesReader(), parsers, throttle, options)
 
 
 @overload
 def anthropic_tool_uses(
-    stream: Events, parsers: type[StreamParser[P, M]], **options: Any
+    stream: Events,
+    parsers: type[StreamParser[P, M]],
+    *,
+    throttle: float | None = None,
+    **options: Any,
 ) -> ToolCallStream[P, M]: ...
 @overload
 def anthropic_tool_uses(
-    stream: Events, parsers: Mapping[str, AnyParser], **options: Any
+    stream: Events,
+    parsers: Mapping[str, AnyParser],
+    *,
+    throttle: float | None = None,
+    **options: Any,
 ) -> ToolCallStream[BaseModel, BaseModel]: ...
 @overload
 def anthropic_tool_uses(
-    stream: Events, parsers: Iterable[AnyParser], **options: Any
+    stream: Events,
+    parsers: Iterable[AnyParser],
+    *,
+    throttle: float | None = None,
+    **options: Any,
 ) -> ToolCallStream[BaseModel, BaseModel]: ...
 def anthropic_tool_uses(
-    stream: Events, parsers: type[StreamParser[Any, Any]] | ParserTable, **options: Any
+    stream: Events,
+    parsers: type[StreamParser[Any, Any]] | ParserTable,
+    *,
+    throttle: float | None = None,
+    **options: Any,
 ) -> ToolCallStream[Any, Any]:
     """Snapshots of the tool use blocks of an Anthropic Messages stream."""
-    return _tool_calls(stream, AnthropicReader(), parsers, options)
+    return _tool_calls(stream, AnthropicReader(), parsers, throttle, options)

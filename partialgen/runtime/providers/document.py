@@ -38,9 +38,10 @@ class Document(Outcome, Generic[P, M]):
             self.note(piece, self.parser.snapshot, self.parser.text)
         return None
 
-    def pending(self) -> P | None:
+    def pending(self) -> tuple[P, ...]:
         """The last snapshot, never withheld by the pace."""
-        return self._pace.last()
+        last = self._pace.last()
+        return () if last is None else (last,)
 
     def finish(self) -> None:
         if self.result is not None:

@@ -10,7 +10,13 @@ iteration can resume.
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Iterable,
+    Iterator,
+    Sequence,
+)
 from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
@@ -81,7 +87,7 @@ class Assembler(Protocol[E_co]):
         """The latest snapshot and the text received, for errors raised outside it."""
         ...
 
-    def pending(self) -> E_co | None:
+    def pending(self) -> Sequence[E_co]:
         """What a pace held back, shown when the events end."""
         ...
 
@@ -106,9 +112,7 @@ class Pump(Generic[E], Closing, AsyncClosing):
         try:
             for batch in self._events:
                 yield from self._outputs(batch)
-            last = self._assembler.pending()
-            if last is not None:
-                yield last
+            yield from self._assembler.pending()
             self._assembler.finish()
         except Exception as error:
             self._annotate(error)
@@ -140,8 +144,7 @@ class Pump(Generic[E], Closing, AsyncClosing):
             async for batch in self._async_events:
                 for out in self._outputs(batch):
                     yield out
-            last = self._assembler.pending()
-            if last is not None:
+            for last in self._assembler.pending():
                 yield last
             self._assembler.finish()
         except Exception as error:

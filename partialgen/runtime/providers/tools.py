@@ -4,6 +4,9 @@ Parallel calls stay apart by the provider's index (the chat `tool_calls[i].index
 Responses `output_index`, the Anthropic content block index), even if their argument
 texts interleave. A call's validated arguments are available the moment its JSON closes,
 so a tool can start running while the model is still writing the next call.
+
+With `throttle` (seconds), each call shows at most one snapshot per that long; a call's
+start, its `done` snapshot and, when the events end, its latest one are never withheld.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from ..errors import IncompleteOutputError, PartialgenError
-from ..parser import StreamParser
+from ..parser import Pace, StreamParser
 from .errors import UnknownToolError
 from .events import (
     CallEnd,
@@ -87,12 +90,16 @@ class Calls(Outcome, Generic[P, M]):
         every: type[StreamParser[P, M]] | None,
         table: Mapping[str, type[StreamParser[P, M]]],
         options: dict[str, Any],
+        throttle: float | None = None,
     ) -> None:
         super().__init__()
+        Pace.check(throttle)
         self._every = every
         self._table = table
         self._options = options
+        self._throttle = throttle
         self.parsers: dict[int, StreamParser[P, M]] = {}
+        self._paces: dict[int, Pace[P]] = {}
         self.names: dict[int, str] = {}
         self.ids: dict[int, str | None] = {}
         self.complete: dict[int, ToolCall[M]] = {}
@@ -125,6 +132,7 @@ class Calls(Outcome, Generic[P, M]):
             raise UnknownToolError(piece.name, self._table, text="".join(self.prose))
         parser = cls(**self._options)
         self.parsers[piece.index] = parser
+        self._paces[piece.index] = Pace(parser, self._throttle)
         self.names[piece.index] = piece.name or ""
         self.ids[piece.index] = piece.id
         return self._event(piece.index, parser.snapshot)
@@ -133,9 +141,8 @@ class Calls(Outcome, Generic[P, M]):
         parser = self.parsers.get(index)
         if parser is None:  # arguments of a call whose name never came
             raise UnknownToolError(None, self._table, text=text)
-        before = parser.snapshot
         try:
-            snapshot = parser.feed(text)
+            parser.push(text)
             closed = parser.done and index not in self.complete
             if closed:
                 self.complete[index] = ToolCall(
@@ -144,9 +151,12 @@ class Calls(Outcome, Generic[P, M]):
         except PartialgenError as error:
             error.add_note(f"in {self.describe(index)}")
             raise
-        if snapshot is before and not closed:
-            return None
-        return self._event(index, snapshot)
+        pace = self._paces[index]
+        if closed:  # shown whatever the pace: the call's arguments are complete
+            pace.last()
+            return self._event(index, parser.snapshot)
+        snapshot = pace.step()
+        return None if snapshot is None else self._event(index, snapshot)
 
     def _event(self, index: int, snapshot: P) -> ToolCallSnapshot[P]:
         return ToolCallSnapshot(
@@ -172,8 +182,10 @@ class Calls(Outcome, Generic[P, M]):
     def kept(self) -> str:
         return "every call's text and snapshot are in `.parsers`"
 
-    def pending(self) -> ToolCallSnapshot[P] | None:
-        return None  # every change is shown as it happens
+    def pending(self) -> list[ToolCallSnapshot[P]]:
+        """Each open call's latest snapshot, if its pace held it back."""
+        shown = ((i, self._paces[i].last()) for i in sorted(self._paces))
+        return [self._event(i, s) for i, s in shown if s is not None]
 
     def state(self) -> tuple[BaseModel | None, str]:
         """The latest call's snapshot and text; the prose before any call."""
@@ -186,7 +198,8 @@ class Calls(Outcome, Generic[P, M]):
 class ToolCallStream(Pump[ToolCallSnapshot[P]], Generic[P, M]):
     """Typed snapshots of the tool calls in a provider's stream.
 
-    Iterating yields a `ToolCallSnapshot` whenever a call starts or its arguments change;
+    Iterating yields a `ToolCallSnapshot` whenever a call starts or its arguments change
+    (at most one per source read and call, and with `throttle` one per that many seconds);
     `tool_calls` lists the calls whose arguments are complete and validated (all of them
     in index order once iteration finished). Errors as for `ProviderStream`; an error in
     one call's arguments carries a note naming the call.
