@@ -27,7 +27,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from ..runtime.specs import field_validated
-from . import ir
+from . import ir, limits
 from .errors import GeneratorError
 from .hints import hints_of
 
@@ -113,6 +113,7 @@ class _Walker:
         self._pending: list[type[BaseModel]] = []
         self._seen: set[str] = set()
         self._expanding: list[Any] = []  # RootModels and type aliases being inlined
+        self.types_read = 0  # bounded by limits.MAX_TYPE_NODES
 
     def add(self, cls: type[BaseModel]) -> str:
         key = model_key(cls)
@@ -173,6 +174,13 @@ class _Walker:
         discriminator: Any,
         where: str,
     ) -> ir.TypeNode:
+        self.types_read += 1
+        if self.types_read > limits.MAX_TYPE_NODES:
+            raise GeneratorError(
+                f"{where}: the types expand to more than {limits.MAX_TYPE_NODES:,} "
+                "nodes (RootModels and type aliases are inlined wherever they are used, "
+                "and these refer to one another); make some of them BaseModels"
+            )
         origin = get_origin(tp)
         args = get_args(tp)
         if origin is Annotated:

@@ -49,26 +49,33 @@ def _from_import(module: str, names: list[str]) -> str:
 
 def import_block(imports: Mapping[str, Names], modules: Names = ()) -> list[str]:
     """`from m import a, b as c` lines (and `import m as x`), grouped and sorted."""
-    lines: list[tuple[int, str, str]] = []
+    # (group, module, the text sorted on, the names of a `from` import: [] for `import`)
+    lines: list[tuple[int, str, str, list[str]]] = []
     for module, local in modules:
-        lines.append((import_group(module), module, f"import {_as(module, local)}"))
+        lines.append((import_group(module), module, f"import {_as(module, local)}", []))
     for module, names in imports.items():
         plain = sorted((n for n in names if n[0] == n[1]), key=_name_key)
         renamed = sorted((n for n in names if n[0] != n[1]), key=_name_key)
         if plain:  # isort keeps `x as y` imports on lines of their own
-            line = _from_import(module, [n for n, _ in plain])
-            lines.append((import_group(module), module, line))
+            imported = [n for n, _ in plain]
+            lines.append((import_group(module), module, ", ".join(imported), imported))
         for name, local in renamed:
-            line = _from_import(module, [_as(name, local)])
-            lines.append((import_group(module), module, line))
+            text = _as(name, local)
+            lines.append((import_group(module), module, text, [text]))
     out: list[str] = []
     for group in (0, 1, 2):
-        # Within a group, isort puts `import x` lines before `from x import y` lines.
+        # Within a group, isort puts `import x` lines before `from x import y` lines,
+        # and sorts by the names imported, as written on one line (not by a split
+        # line's `(`).
         block = sorted(
-            (line.startswith("from"), m, line) for g, m, line in lines if g == group
+            (bool(imported), m, text, imported)
+            for g, m, text, imported in lines
+            if g == group
         )
+        for _, m, text, imported in block:
+            out.append(_from_import(m, imported) if imported else text)
         if block:
-            out.extend([*(line for _, _, line in block), ""])
+            out.append("")
     return out[:-1]
 
 

@@ -114,7 +114,7 @@ def field_line(attr: str, annotation: Expr, default: Expr | None, indent: int) -
     if len(line) + len(text) <= WIDTH and not _forced(default):
         return line + text
     if isinstance(annotation, Brackets):
-        return line + text  # not what the plan writes (a default comes with `| None`)
+        return line + text  # black splits the annotation's brackets: left to it
     split = _split_value(default, indent, len(line))
     if split is not None or isinstance(annotation, str):
         return line + (split or text)

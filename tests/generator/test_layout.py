@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import keyword
+import subprocess
+import sys
 from pathlib import Path
 
 import black
@@ -18,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from partialgen.generator import render
 from partialgen.generator.config import Target, load_targets
+from partialgen.generator.imports import import_block
 from partialgen.generator.layout import (
     Brackets,
     Chain,
@@ -186,3 +189,20 @@ def test_spec_tables_are_laid_out_as_black_lays_them_out(
     ]
     source = "_PartialX.define(\n    PartialX,\n" + "\n".join(lines) + "\n)\n"
     assert _black(source) == source
+
+
+@pytest.mark.parametrize("renamed", [("Alpha", "Alpha_2"), ("Zulu", "Zulu_2")])
+def test_a_split_import_keeps_the_order_isort_wants(
+    tmp_path: Path, renamed: tuple[str, str]
+) -> None:
+    # A split import sorts by its names as if written on one line, not by its `(`.
+    names = {(n, n) for n in ("Alpha1", "Beta", "Gamma", "Delta", "Epsilon", "Zeta")}
+    names |= {(n, n) for n in ("Eta", "Theta", "Iota", "Kappa", "Lambda")}
+    block = import_block({"pkg.models": names | {renamed}})
+    renaming = f"from pkg.models import {renamed[0]} as {renamed[1]}"
+    assert block.index(renaming) == (0 if renamed[0] == "Alpha" else 1)
+    path = tmp_path / "imports.py"
+    path.write_text("\n".join(block) + "\n", encoding="utf-8")
+    ruff = [sys.executable, "-m", "ruff", "check", "--isolated", "--select", "I"]
+    result = subprocess.run([*ruff, str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout

@@ -348,3 +348,34 @@ def test_running_out_of_stack_anywhere_is_one_line_and_exit_2(
     finally:
         sys.setrecursionlimit(limit)
     assert_refused(code, err, project, "deep_type_models:DeepType", "too deeply")
+
+
+def test_root_models_that_refer_to_one_another_are_refused_at_once(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Nine definitions, each a string or a list of any other: inlined along every path
+    # they made a 1 GB module after minutes; the type budget stops the walk.
+    defs = {
+        f"D{i}": {
+            "anyOf": [
+                {"type": "string"},
+                *(
+                    {"type": "array", "items": {"$ref": f"#/$defs/D{j}"}}
+                    for j in range(9)
+                    if j != i
+                ),
+            ]
+        }
+        for i in range(9)
+    }
+    document = {
+        "title": "Bomb",
+        "type": "object",
+        "properties": {"v": {"$ref": "#/$defs/D0"}},
+        "$defs": defs,
+    }
+    name = schema_file(project, "bomb.json", document)
+    started = time.perf_counter()
+    code, _, err = generate(capsys, "--schema", name, "--output", "out/bomb.py")
+    assert_refused(code, err, project, "expand to more than 100,000 nodes")
+    assert time.perf_counter() - started < 30  # it took minutes, in gigabytes
