@@ -132,7 +132,10 @@ def _value(value: Expr, indent: int, used: int) -> str:
     text = flat(value)
     if used + len(text) <= WIDTH and not _forced(value):
         return text
-    return _split_value(value, indent, used) or text
+    split = _split_value(value, indent, used)
+    if split is None and isinstance(value, Brackets):
+        return lay(value, indent, used)  # not even `(` fits: black splits it there
+    return split or text
 
 
 def _forced(e: Expr) -> bool:
@@ -146,8 +149,12 @@ def _split_value(value: Expr, indent: int, used: int) -> str | None:
     if isinstance(value, Brackets) and used + len(value.opening) <= WIDTH:
         return lay(value, indent, used)
     inner = indent + INDENT
+    if used + 1 > WIDTH:
+        return None
+    if isinstance(value, Brackets):  # split inside the parentheses as it must be
+        return f"(\n{' ' * inner}{lay(value, inner, inner)}\n{' ' * indent})"
     text = flat(value)
-    if used + 1 <= WIDTH and inner + len(text) <= WIDTH and not _forced(value):
+    if inner + len(text) <= WIDTH and not _forced(value):
         return f"(\n{' ' * inner}{text}\n{' ' * indent})"
     return None
 

@@ -123,7 +123,9 @@ class Namer:
 @dataclass(frozen=True)
 class PlannedModel:
     partial: str
+    header: str  # `class PartialX(PartialModel):`, laid out as black does
     spec_var: str
+    spec_line: str  # `_PartialX = _s.Model(X)`, likewise
     full: str  # expression naming the full model class
     docstring: str | None
     fields: tuple[str, ...]  # the class body's lines, laid out as black does
@@ -133,6 +135,7 @@ class PlannedModel:
 @dataclass(frozen=True)
 class PlannedParser:
     name: str
+    header: str  # `class XParser(StreamParser[PartialX, X]):`, laid out as black does
     partial: str
     full: str
     spec_var: str
@@ -255,6 +258,14 @@ class _Planner:
         parsers = tuple(
             PlannedParser(
                 self.parser_names[m.key],
+                _class_header(
+                    self.parser_names[m.key],
+                    Brackets(
+                        f"{self.helpers['StreamParser']}[",
+                        (self.partial_names[m.key], self._import(m.ref)),
+                        "]",
+                    ),
+                ),
                 self.partial_names[m.key],
                 self._import(m.ref),
                 self.spec_vars[m.key],
@@ -338,9 +349,13 @@ class _Planner:
                 args.append("needed=True")
             field = call(f"{self.helpers['_s']}.Field", *args)
             specs.append(lay(field, 4, 4, ","))
+        spec_var = self.spec_vars[model.key]
+        partial = self.partial_names[model.key]
         return PlannedModel(
-            partial=self.partial_names[model.key],
-            spec_var=self.spec_vars[model.key],
+            partial=partial,
+            header=_class_header(partial, self.helpers["PartialModel"]),
+            spec_var=spec_var,
+            spec_line=assigned(spec_var, call(f"{self.helpers['_s']}.Model", full), 0),
             full=full,
             docstring=docstring_statement(model.doc, 4) if model.doc else None,
             fields=tuple(fields),
@@ -400,8 +415,8 @@ class _Planner:
         if isinstance(node, ir.ScalarType):
             return "None" if node.kind == "none" else self._builtin(node.kind)
         if isinstance(node, ir.LiteralType):
-            values = ", ".join(flat(literal(v)) for v in node.values)
-            return f"{self._helper('Literal')}[{values}]"
+            values = tuple(literal(v) for v in node.values)
+            return Brackets(f"{self._helper('Literal')}[", values, "]")
         if isinstance(node, ir.EnumType | ir.AtomicType | ir.RootModelType):
             return self._import(node.ref)
         if isinstance(node, ir.ListType):
@@ -569,6 +584,10 @@ def _field_attributes(model: ir.Model) -> dict[str, str]:
         taken.add(name)
         attrs[f.name] = name
     return attrs
+
+
+def _class_header(name: str, base: Expr) -> str:
+    return lay(Brackets(f"class {name}(", (base,), "):"), 0, 0)
 
 
 def _written_tuple(items: tuple[Expr, ...]) -> Brackets:

@@ -25,6 +25,7 @@ from partialgen.generator.layout import (
     Brackets,
     Chain,
     Expr,
+    assigned,
     call,
     field_line,
     lay,
@@ -105,9 +106,16 @@ def _fields(draw: st.DrawFn) -> tuple[str, Expr, Expr | None]:
     return draw(_attrs), draw(_annotations(optional=default is not None)), default
 
 
+_literals = st.lists(_texts, min_size=1, max_size=12, unique=True).map(
+    lambda values: Brackets("Literal[", tuple(literal(v) for v in values), "]")
+)
+
+
 @st.composite
 def _annotations(draw: st.DrawFn, optional: bool) -> Expr:
     members: list[Expr] = list(draw(_members))
+    if draw(st.booleans()):
+        members.insert(0, draw(_literals))
     if draw(st.booleans()):
         inner = members[0] if len(members) == 1 else Chain(tuple(members))
         container = draw(st.sampled_from(["list", "dict"]))
@@ -206,3 +214,14 @@ def test_a_split_import_keeps_the_order_isort_wants(
     ruff = [sys.executable, "-m", "ruff", "check", "--isolated", "--select", "I"]
     result = subprocess.run([*ruff, str(path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.parametrize("length", [10, 40, 60, 66, 70, 75, 80, 84, 90, 120])
+def test_long_class_names_are_laid_out_as_black_lays_them_out(length: int) -> None:
+    name = "N" * length
+    spec = assigned(f"_Partial{name}", call("_s.Model", name), 0)
+    partial = lay(Brackets(f"class Partial{name}(", ("PartialModel",), "):"), 0, 0)
+    base = Brackets("StreamParser[", (f"Partial{name}", name), "]")
+    parser = lay(Brackets(f"class {name}Parser(", (base,), "):"), 0, 0)
+    source = f"{spec}\n\n\n{partial}\n    pass\n\n\n{parser}\n    spec = 1\n"
+    assert _black(source) == source
