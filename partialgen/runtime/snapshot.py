@@ -46,6 +46,13 @@ class PartialModel(BaseModel):
         protected_namespaces=(),  # a field may be called `model_name`, as in the full model
     )
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Snapshots share their fields-set (an open object's successive snapshots, closed
+        # objects of one model); pydantic adds an assigned field to it in place, so this
+        # object takes a copy of its own first.
+        set_fields_set(self, set(self.__pydantic_fields_set__))
+        super().__setattr__(name, value)
+
 
 P = TypeVar("P", bound=PartialModel)
 

@@ -328,8 +328,8 @@ class Model(Spec):
         self.field_sets: dict[frozenset[str], set[str]] = {}
 
     def shared_fields_set(self, names: set[str]) -> set[str]:
-        """The shared `__pydantic_fields_set__` equal to `names` (pydantic copies it
-        before any change, as in `model_copy`)."""
+        """The shared `__pydantic_fields_set__` equal to `names` (an assignment to a
+        snapshot gives it a copy first: `PartialModel.__setattr__`)."""
         return self.field_sets.setdefault(frozenset(names), names)
 
     def define(self, partial: type[PartialModel], *fields: Field) -> None:
