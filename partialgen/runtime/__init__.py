@@ -4,7 +4,6 @@ Depends on pydantic and jiter only; nothing from the generator half.
 """
 
 from . import specs
-from .builder import ItemEvent
 from .client import (
     AnthropicMode,
     AsyncIterableStream,
@@ -32,6 +31,7 @@ from .errors import (
     RefusalError,
 )
 from .items import Items, ItemsParser, PartialItems
+from .kept import ItemEvent
 from .parser import AsyncSnapshotStream, SnapshotStream, StreamParser
 from .providers import (
     ProviderError,

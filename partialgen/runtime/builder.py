@@ -8,12 +8,12 @@ depth of the change, not the size of the document.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 from pydantic import BaseModel, RootModel, ValidationError
 
+from .collector import paused_collector
 from .errors import ImpossiblePrefixError, InvalidOutputError, Path
 from .frames import (
     CaptureFrame,
@@ -25,6 +25,7 @@ from .frames import (
     UnionFrame,
     start_frame,
 )
+from .kept import KeptItems
 from .received import Received
 from .specs import (
     ARRAY,
@@ -52,13 +53,6 @@ _KIND_NAMES = {
     BOOL: "a boolean",
     NULL: "null",
 }
-
-
-class ItemEvent(NamedTuple):
-    """A list item that completed and validated: where it is and its full-model instance."""
-
-    path: Path
-    item: BaseModel
 
 
 def _unvalidated(error: Exception, pos: int) -> InvalidOutputError:
@@ -95,9 +89,7 @@ class Builder:
             None  # shallowest frame hidden by the `needed` hint
         )
         self.result: BaseModel | None = None  # the validated root, once it closed
-        self.items: list[ItemEvent] = []
-        # Items may be taken on another thread than the one feeding (take_items).
-        self.items_lock = threading.Lock()
+        self.items = KeptItems()  # completed list items, until taken
         # The string being received.
         self.str_mode: int = NO_STRING
         self.str_frame: Container | None = None
@@ -262,6 +254,11 @@ class Builder:
         try:
             if union is not None and union.check is not None:
                 full = union.check.validate_json(raw)
+            elif frame.depth == 0:
+                # The whole result at once: the collector's passes over it while it is
+                # built would free nothing (at 10 MB, 259 ms with them, 152 without).
+                with paused_collector():
+                    full = frame.spec.full.model_validate_json(raw)
             else:
                 full = frame.spec.full.model_validate_json(raw)
         except (TypeError, ValueError) as e:  # a ValidationError, or pydantic's own
@@ -279,12 +276,12 @@ class Builder:
             return union.to_partial(full) if union is not None else None
         if frame.depth == 0:
             self.result = full
+            frame.share_strings(full)
         elif self.keep_items:
             parent = self.stack[frame.depth - 1]
             if isinstance(parent, ListFrame):
-                event = ItemEvent(parent.item_path(), full)
-                with self.items_lock:
-                    self.items.append(event)
+                self.items.add(parent.list_path(), parent.slot_key(), full)
+                frame.share_strings(full)
         # Rule 12: from its close on, an object with validators of its own shows what
         # they returned.
         return frame.spec.to_partial(full) if frame.spec.revalidated else None

@@ -213,6 +213,18 @@ class ModelFrame(Container):
         set_completion(obj, completion)
         return obj
 
+    def share_strings(self, full: BaseModel) -> None:
+        """Take the validated instance's strings where they equal this object's: both
+        stay alive (the result, a kept item), and a string is immutable, so its
+        snapshot needs no copy of its own."""
+        validated = full.__dict__
+        values = self.values
+        for name, value in values.items():
+            if type(value) is str:
+                other = validated.get(name)
+                if type(other) is str and other == value:
+                    values[name] = other
+
     def close(self, end: int) -> Any:
         self.closed = True
         # One shared Completion for every closed object of this model: fewer objects
@@ -236,19 +248,19 @@ class ListFrame(Container):
         self.spec: ListOf = spec
         self.items: list[Any] = []
         self.complete: int = 0
-        self.prefix: Path | None = None  # this list's own path, once an item asked
+        self.prefix: Path | None = None  # list_path(), once asked
         # For a set: the items so far, so a repeated item is not counted twice.
         self.seen: set[Any] | None = None if spec.container is list else set()
 
     def slot_key(self) -> int:
         return len(self.items) - 1 if self.slot_open else len(self.items)
 
-    def item_path(self) -> Path:
-        """The path of the item being received; the list's own path does not change
-        while it is open, so it is computed once, not once per item."""
+    def list_path(self) -> Path:
+        """This list's own path: it does not change while the list is open, so it is
+        computed once, not once per item."""
         if self.prefix is None:
             self.prefix = self.b.path(self.depth)
-        return (*self.prefix, self.slot_key())
+        return self.prefix
 
     def slot_spec(self) -> Spec | None:
         return self.spec.item

@@ -8,7 +8,6 @@ import time
 from collections.abc import (
     AsyncIterable,
     AsyncIterator,
-    Callable,
     Iterable,
     Iterator,
 )
@@ -16,7 +15,7 @@ from typing import Any, ClassVar, Generic, NoReturn, TypeVar
 
 from pydantic import BaseModel
 
-from .builder import Builder, ItemEvent
+from .builder import Builder
 from .errors import (
     DepthLimitError,
     IncompleteOutputError,
@@ -24,6 +23,7 @@ from .errors import (
     PartialgenError,
     format_path,
 )
+from .kept import ItemEvent, Which
 from .received import Received
 from .specs import Model
 from .tokenizer import Tokenizer
@@ -226,36 +226,24 @@ class StreamParser(Generic[P, M]):
             raise self._error
         return result  # type: ignore[return-value]
 
-    def _kept_items(self) -> list[ItemEvent]:
+    def _kept_items(self, which: Which | None = None) -> list[ItemEvent]:
+        """The kept item events `which` selects (all without it), removed from those kept."""
         if not self._builder.keep_items:
             raise ValueError(
                 f"{type(self).__name__}(keep_items=False) does not keep completed items"
             )
-        return self._builder.items
+        return self._builder.items.take(which)
 
     def take_items(self, cls: type[T]) -> list[T]:
         """Completed, validated list items of model `cls` not taken yet, in order.
         Safe to call from another thread than the one feeding (see docs/streaming.md).
         """
-        taken = self._take_events(lambda e: isinstance(e.item, cls))
+        taken = self._kept_items(lambda _, item: isinstance(item, cls))
         return [e.item for e in taken if isinstance(e.item, cls)]
-
-    def _take_events(self, which: Callable[[ItemEvent], bool]) -> list[ItemEvent]:
-        """The kept item events `which` selects, removed from those kept."""
-        # Under the lock the builder appends with: an item completing on the feeding
-        # thread meanwhile is neither lost nor taken twice.
-        with self._builder.items_lock:
-            kept = self._kept_items()
-            taken = [e for e in kept if which(e)]
-            if taken:
-                self._builder.items = [e for e in kept if not which(e)]
-        return taken
 
     def take_item_events(self) -> list[ItemEvent]:
         """Every completed list item not taken yet, with its path, in order."""
-        with self._builder.items_lock:
-            events, self._builder.items = self._kept_items(), []
-        return events
+        return self._kept_items()
 
     @classmethod
     def stream(

@@ -65,6 +65,12 @@ class Received:
         starts, chunks = self._starts, self.chunks
         first = bisect_right(starts, start) - 1
         last = bisect_right(starts, end - 1) - 1 if end > start else first
+        spans_all = first == 0 and last == len(chunks) - 1 > 0
+        if spans_all and 2 * (end - start) > self._starts_end:
+            # Most of it (the root, when it is validated): joined in place, so the
+            # blocks and a joined copy of them are not both alive while pydantic reads it.
+            self.text()
+            first = last = 0
         base = starts[first]
         if first == last:
             text = chunks[first][start - base : end - base]

@@ -29,8 +29,8 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, RootModel
 
-from .builder import ItemEvent
 from .errors import PartialgenError
+from .kept import ItemEvent
 from .parser import StreamParser
 from .patch import Op, diff, pointer
 

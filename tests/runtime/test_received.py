@@ -114,3 +114,20 @@ def test_a_slice_across_two_big_blocks_copies_only_what_it_returns() -> None:
         tracemalloc.stop()
     assert piece == "vvvwww"
     assert peak < 65_536  # not the 32 MB of the two blocks
+
+
+def test_a_slice_of_everything_is_the_text_joined_in_place() -> None:
+    """Validating the root reads all of the text: once it is read, the text is held
+    once (joined), not as blocks and a joined copy."""
+    tracemalloc.start()
+    try:
+        received = Received()
+        for i in range(2 * BLOCK):
+            receive(received, chr(ord("a") + i % 26) * 65_536)  # two blocks of 16 MB
+        whole = received.slice(0, 2 * BLOCK * 65_536)
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert whole is received.text() and len(received.chunks) == 1
+    assert held < 33 * 2**20  # 32 MB of text, once
+    assert received.slice(1, 4) == "aaa" and received.slice(65_535, 65_537) == "ab"

@@ -1,0 +1,48 @@
+"""What large documents keep: strings shared with the validated objects, the collector
+paused only while the result is built."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+from partialgen import InvalidOutputError
+
+from examples.meeting import User
+from generated.meeting import MeetingInfoParser
+
+MEETING = (
+    '{"users": [{"name": "Ada", "email": "ada@example.com", "twitter": "@ada"}, '
+    '{"name": "Bob", "email": "bob@example.com", "twitter": "@bob"}], '
+    '"date": "2024-01-01", "location": "a long hall", "budget": 3, "deadline": "soon"}'
+)
+
+
+def test_kept_items_and_the_result_share_their_strings_with_the_snapshot() -> None:
+    parser = MeetingInfoParser()
+    for i in range(0, len(MEETING), 3):
+        parser.feed(MEETING[i : i + 3])
+    result = parser.close()
+    kept = parser.take_items(User)
+    snapshot = parser.snapshot
+    assert snapshot.users is not None
+    for partial, item in zip(snapshot.users, kept, strict=True):
+        assert partial.email == item.email and partial.email is item.email
+    assert snapshot.location is result.location
+    assert result == type(result).model_validate_json(MEETING)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_as_it_was_after_the_root_validates_or_fails(
+    enabled: bool,
+) -> None:
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        MeetingInfoParser().feed(MEETING)
+        assert gc.isenabled() is enabled
+        with pytest.raises(InvalidOutputError, match="deadline"):  # at the root's }
+            MeetingInfoParser().feed(MEETING.replace(', "deadline": "soon"', ""))
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
