@@ -26,7 +26,7 @@ from .frames import (
     start_frame,
 )
 from .kept import KeptItems
-from .received import Received
+from .received import BLOCK, Received, join_tail
 from .specs import (
     ARRAY,
     BOOL,
@@ -97,7 +97,11 @@ class Builder:
         self.str_spec: Any = None
         self.str_start: int = 0
         self.str_value: str = ""
+        # Pieces received since the last snapshot; every BLOCK of them joined into one,
+        # as the received text is (a 4-character piece costs 61 bytes on its own).
         self.str_parts: list[str] = []
+        self.str_blocks: int = 0  # leading entries of str_parts that are joined blocks
+        self.str_compact_at: int = BLOCK
         self.str_committed: bool = False  # a literal's value is already shown
         # The root closed since the last publish: a new snapshot.
         self.closed_root: bool = False
@@ -361,7 +365,11 @@ class Builder:
     def string_piece(self, text: str) -> None:
         mode = self.str_mode
         if mode == STREAM:
-            self.str_parts.append(text)
+            parts = self.str_parts
+            parts.append(text)
+            if len(parts) >= self.str_compact_at:
+                self.str_blocks = join_tail(parts, self.str_blocks)
+                self.str_compact_at = self.str_blocks + BLOCK
             if self.dirty < self.str_depth:
                 self.dirty = self.str_depth
         elif mode == CHOICE:
@@ -397,6 +405,7 @@ class Builder:
         if parts:
             self.str_value += parts[0] if len(parts) == 1 else "".join(parts)
             self.str_parts = []
+            self.str_blocks, self.str_compact_at = 0, BLOCK
             self.str_frame.set_value(self.str_value)  # type: ignore[union-attr]
 
     def string_end(self, end: int) -> None:

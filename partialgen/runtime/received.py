@@ -19,6 +19,12 @@ from itertools import accumulate
 BLOCK = 256
 
 
+def join_tail(parts: list[str], first: int) -> int:
+    """Join `parts[first:]` into one block, in place; returns the number of blocks."""
+    parts[first:] = ["".join(parts[first:])]
+    return first + 1
+
+
 class Received:
     __slots__ = ("_blocks", "_starts", "_starts_end", "chunks", "compact_at", "drops")
 
@@ -44,10 +50,9 @@ class Received:
     def compact(self) -> None:
         """Join the chunks received since the last block into one block."""
         self._index()
-        first, chunks = self._blocks, self.chunks
-        chunks[first:] = ["".join(chunks[first:])]  # in place: `append` stays bound
+        first = self._blocks
+        self._blocks = join_tail(self.chunks, first)  # in place: `append` stays bound
         del self._starts[first + 1 :]
-        self._blocks = first + 1
         self.compact_at = first + 1 + BLOCK
 
     def _index(self) -> None:
