@@ -57,15 +57,17 @@ class KeptItems:
         """The kept items `which` selects (all of them without it), in order, as events;
         the others stay kept."""
         with self.lock:
-            runs, self.runs = self.runs, []
             taken: list[ItemEvent] = []
-            for run in runs:
+            rest: list[_Run] = []
+            for run in self.runs:
                 path, first = run.list_path, run.first
                 for i, item in enumerate(run.items, first):
                     if which is None or which(path, item):
                         taken.append(ItemEvent((*path, i), item))
                     else:
-                        _append(self.runs, path, i, item)
+                        _append(rest, path, i, item)
+            # Only now: if `which` raised, every item is still kept.
+            self.runs = rest
             return taken
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from partialgen.runtime.errors import Path
@@ -66,3 +67,18 @@ def test_consecutive_items_of_one_list_share_a_run() -> None:
     kept.take(lambda _, item: isinstance(item, A) and item.n % 2 == 0)
     assert len(kept.runs) == 500  # what stays is no longer consecutive
     assert [e.path for e in kept.take()][:2] == [("users", 1), ("users", 3)]
+
+
+def test_a_failing_selection_loses_no_item() -> None:
+    kept = KeptItems()
+    kept.add(("users",), 0, A(n=0))
+    kept.add(("users",), 1, B(n=1))
+
+    def broken(_: Path, item: BaseModel) -> bool:
+        if isinstance(item, B):
+            raise TypeError("not a class")
+        return True
+
+    with pytest.raises(TypeError):
+        kept.take(broken)
+    assert [e.path for e in kept.take()] == [("users", 0), ("users", 1)]
