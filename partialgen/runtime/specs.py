@@ -414,7 +414,10 @@ class Model(Spec):
         values = {
             f.name: f.spec.to_partial(getattr(value, f.full_name)) for f in self.fields
         }
-        fields_set = self.shared_fields_set(set(value.__pydantic_fields_set__))
+        given = value.__pydantic_fields_set__  # by the full model's names
+        fields_set = self.shared_fields_set(
+            {f.name for f in self.fields if f.full_name in given}
+        )
         return build_partial(self.partial, values, fields_set, self.complete)
 
 

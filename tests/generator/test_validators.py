@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from partialgen import completed_fields
 
 from tests.generator.support import Workspace
@@ -92,3 +93,38 @@ def test_a_star_validator_and_a_model_validator(ws: Workspace) -> None:
     assert seen[-2].code is None and seen[-2].total is None
     assert seen[-1] == gen.PartialOrder(code="A1", total=3)
     assert completed_fields(seen[-1]) == {"code", "total"}
+
+
+RENAMED = """
+from pydantic import BaseModel, field_validator
+
+
+class Page(BaseModel):
+    copy: str  # a partial class cannot name a field `copy`: BaseModel has one
+    title: str = ""
+
+    @field_validator("copy")
+    @classmethod
+    def tidy(cls, value: str) -> str:
+        return value.strip()
+
+
+class Book(BaseModel):
+    pages: list[Page]
+"""
+
+
+@pytest.mark.filterwarnings("ignore:Field name .copy. in .Page. shadows")
+def test_a_validated_object_claims_its_set_fields_by_their_partial_names(
+    ws: Workspace,
+) -> None:
+    ws.write("renamed_models", RENAMED)
+    gen = ws.generate_and_import("renamed_models:Book")
+    text = '{"pages": [{"copy": " Once "}, {"copy": "upon", "title": "II"}]}'
+    seen, result = snapshots(gen, "BookParser", text)
+    assert result == gen.Book.model_validate_json(text)
+    first, second = seen[-1].pages
+    # What was sent is set, under the partial's name; the defaulted title is not.
+    assert first.model_fields_set == {"copy_"}
+    assert first.model_dump(exclude_unset=True) == {"copy_": "Once"}
+    assert second.model_fields_set == {"copy_", "title"}
