@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from typing import Annotated, Any, Literal, get_args, get_origin
 
 import annotated_types
-from pydantic import BaseModel, RootModel, TypeAdapter
+from pydantic import BaseModel, ConfigDict, RootModel, StringConstraints, TypeAdapter
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
@@ -113,6 +113,8 @@ class _Walker:
         self._pending: list[type[BaseModel]] = []
         self._seen: set[str] = set()
         self._expanding: list[Any] = []  # RootModels and type aliases being inlined
+        # The config of the model (or inlined RootModel) whose types are being read.
+        self._configs: list[ConfigDict] = []
         self.types_read = 0  # bounded by limits.MAX_TYPE_NODES
 
     def add(self, cls: type[BaseModel]) -> str:
@@ -136,6 +138,7 @@ class _Walker:
         _resolve(cls)
         validated = field_validated(cls)  # shown only when complete
         fields = []
+        self._configs.append(cls.model_config)
         for name, info in cls.model_fields.items():
             where = f"{cls.__qualname__}.{name}"
             node = self._type(
@@ -155,6 +158,7 @@ class _Walker:
                     needed=needed,
                 )
             )
+        self._configs.pop()
         doc = cls.__dict__.get("__doc__")
         key = model_key(cls)
         self.models[key] = ir.Model(
@@ -193,7 +197,7 @@ class _Walker:
         if tp is Any or tp is object:
             return ir.AnyType(at)
         if tp is str:
-            return ir.StrType(at)
+            return self._str(at)
         if tp in _SCALARS:
             return ir.ScalarType(_SCALARS[tp], at)
         if origin is Literal:
@@ -221,13 +225,17 @@ class _Walker:
             )
         if origin in _DICTS or tp in _DICTS:
             key = args[0] if args else str
+            key_meta: list[Any] = []
             if (
                 get_origin(key) is Annotated
             ):  # e.g. patternProperties: checked by pydantic
-                key = get_args(key)[0]
+                key, *key_meta = get_args(key)
             value = self._type(args[1] if args else Any, (*at, 1), [], None, where)
             if key is str:
-                return ir.DictType(value, at)
+                plain = self._str((*at, 0)).transform
+                transform = _constrained_transform(plain, key_meta)
+                shown = ir.StrType((*at, 0), True, transform) if transform else None
+                return ir.DictType(value, at, shown)
             # Keys from a closed set (`propertyNames` with an `enum` or a pattern): the
             # dict is shown when complete, once pydantic has checked every key.
             keys = self._type(key, (*at, 0), [], None, where)
@@ -280,6 +288,7 @@ class _Walker:
         _resolve(tp)
         info = tp.model_fields["root"]
         self._expanding.append(tp)
+        self._configs.append(tp.model_config)
         try:
             inner = self._type(
                 info.annotation,
@@ -290,7 +299,15 @@ class _Walker:
             )
         finally:
             self._expanding.pop()
+            self._configs.pop()
         return ir.RootModelType(_ref(tp, where), inner, at)
+
+    def _str(self, at: tuple[int, ...]) -> ir.StrType:
+        """A `str`, with what its model's config makes pydantic do to it: then it is
+        checked when complete too, and its snapshot shows pydantic's value."""
+        config = self._configs[-1] if self._configs else ConfigDict()
+        transform = tuple(name for name, key in _CONFIG_TRANSFORMS if config.get(key))
+        return ir.StrType(at, bool(transform), transform)
 
     def _annotated(
         self, inner: ir.TypeNode, at: tuple[int, ...], meta: list[Any]
@@ -306,14 +323,39 @@ class _Walker:
             or type(m).__module__.startswith("pydantic")
             for m in meta
         )
-        if constrained and isinstance(inner, ir.StrType | ir.ScalarType):
-            return type(inner)(**{**inner.__dict__, "at": at, "constrained": True})
+        if constrained and isinstance(inner, ir.StrType):
+            return ir.StrType(at, True, _constrained_transform(inner.transform, meta))
+        if constrained and isinstance(inner, ir.ScalarType):
+            return ir.ScalarType(inner.kind, at, True)
         if isinstance(inner, ir.UnionType):
             for m in meta:
                 name = _discriminator_name(getattr(m, "discriminator", None), "")
                 if name:
                     return ir.UnionType(inner.members, name, at)
         return inner
+
+
+# What pydantic may do to a string: ours, the config's key, StringConstraints' attribute.
+_TRANSFORMS = (
+    ("strip", "str_strip_whitespace", "strip_whitespace"),
+    ("lower", "str_to_lower", "to_lower"),
+    ("upper", "str_to_upper", "to_upper"),
+)
+_CONFIG_TRANSFORMS = tuple((name, key) for name, key, _ in _TRANSFORMS)
+
+
+def _constrained_transform(
+    transform: tuple[str, ...], meta: list[Any]
+) -> tuple[str, ...]:
+    """A field's `StringConstraints` override its model's config, flag by flag."""
+    chosen = {name: name in transform for name, _, _ in _TRANSFORMS}
+    for m in meta:
+        if isinstance(m, StringConstraints):
+            for name, _, attribute in _TRANSFORMS:
+                value = getattr(m, attribute)
+                if value is not None:
+                    chosen[name] = bool(value)
+    return tuple(name for name, on in chosen.items() if on)
 
 
 def _name(tp: Any) -> str:

@@ -29,6 +29,8 @@ class Ref:
 class StrType:
     at: tuple[int, ...] = ()
     constrained: bool = False  # validated when complete, never blocks streaming
+    # What pydantic does to it ("strip", "lower", "upper"): shown so while it streams.
+    transform: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,9 @@ class TupleType:
 class DictType:
     value: TypeNode
     at: tuple[int, ...] = ()
-    key: TypeNode | None = None  # keys that are not any `str`: a Literal or an Enum
+    # Keys that are not any `str`: a Literal or an Enum (the dict is then validated
+    # whole), or a `str` that pydantic transforms (each key shown transformed).
+    key: TypeNode | None = None
 
 
 @dataclass(frozen=True)

@@ -468,7 +468,9 @@ class _Planner:
         s = self.helpers["_s"]
         at = self._at(full, field, node.at)
         if isinstance(node, ir.StrType):
-            return call(f"{s}.Str", at) if node.constrained else f"{s}.Str()"
+            if not node.constrained:
+                return f"{s}.Str()"
+            return call(f"{s}.Str", at, *(f"{name}=True" for name in node.transform))
         if node == ir.ScalarType("none", node.at):
             return f"{s}.NONE"
         if isinstance(node, ir.ScalarType):
@@ -484,7 +486,11 @@ class _Planner:
             atomic = self._atomic(full, field, item.at, accepts(item, self.models))
             return call(f"{s}.ListOf", atomic, node.container)
         if isinstance(node, ir.DictType):
-            return call(f"{s}.DictOf", self.spec(node.value, full, field))
+            value = self.spec(node.value, full, field)
+            if node.key is None:
+                return call(f"{s}.DictOf", value)
+            key = self.spec(node.key, full, field)
+            return call(f"{s}.DictOf", value, prefixed("key=", key))
         if isinstance(node, ir.UnionType):
             others = [m for m in node.members if m != ir.ScalarType("none", m.at)]
             if len(others) == 1 and len(node.members) == 2:

@@ -41,6 +41,7 @@ from .specs import (
     Spec,
     Str,
 )
+from .transform import StrTransform
 
 # What the string being received is for.
 NO_STRING, STREAM, CHOICE, CONVERT, IGNORE, RECORD = range(6)
@@ -97,6 +98,11 @@ class Builder:
         self.str_spec: Any = None
         self.str_start: int = 0
         self.str_value: str = ""
+        # A string pydantic transforms (strip, lower, upper): shown as it will return
+        # it, the latest shown, and whether a piece since may have changed that.
+        self.str_transform: StrTransform | None = None
+        self.str_shown: str = ""
+        self.str_visible: bool = False
         # Pieces received since the last snapshot; every BLOCK of them joined into one,
         # as the received text is (a 4-character piece costs 61 bytes on its own).
         self.str_parts: list[str] = []
@@ -354,6 +360,8 @@ class Builder:
             self.str_mode = IGNORE
         elif isinstance(spec, Str):
             self.str_mode = STREAM
+            self.str_transform = spec.transform
+            self.str_shown = ""
             frame.set_value("")
         elif isinstance(spec, Choice) and spec.strings_only:
             self.str_mode = CHOICE
@@ -370,8 +378,11 @@ class Builder:
             if len(parts) >= self.str_compact_at:
                 self.str_blocks = join_tail(parts, self.str_blocks)
                 self.str_compact_at = self.str_blocks + BLOCK
-            if self.dirty < self.str_depth:
-                self.dirty = self.str_depth
+            if self.str_transform is None:
+                if self.dirty < self.str_depth:
+                    self.dirty = self.str_depth
+            elif not self.str_visible:
+                self.str_visible = self.str_transform.visible(text)
         elif mode == CHOICE:
             self.str_value += text
             self._choose()
@@ -406,7 +417,15 @@ class Builder:
             self.str_value += parts[0] if len(parts) == 1 else "".join(parts)
             self.str_parts = []
             self.str_blocks, self.str_compact_at = 0, BLOCK
-            self.str_frame.set_value(self.str_value)  # type: ignore[union-attr]
+            transform = self.str_transform
+            if transform is None:
+                self.str_frame.set_value(self.str_value)  # type: ignore[union-attr]
+                return
+            self.str_visible = False
+            shown = transform.shown(self.str_value)
+            if shown != self.str_shown:  # rule 15: a piece may change nothing shown
+                self.str_shown = shown
+                self.str_frame.set_value(shown)  # type: ignore[union-attr]
 
     def string_end(self, end: int) -> None:
         mode = self.str_mode
@@ -471,7 +490,11 @@ class Builder:
         return (
             self.dirty >= 0
             or self.closed_root
-            or bool(self.str_parts and self.str_mode == STREAM)
+            or bool(
+                self.str_parts
+                and self.str_mode == STREAM
+                and (self.str_transform is None or self.str_visible)
+            )
         )
 
     def publish(self) -> BaseModel:

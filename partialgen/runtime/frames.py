@@ -310,7 +310,8 @@ class DictFrame(Container):
         return None if self.after_value else self.current
 
     def key(self, name: str, pos: int) -> None:
-        self.current = name
+        transform = self.spec.key_transform
+        self.current = name if transform is None else transform.final(name)
         self.slot_open = False
         self.after_value = False
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, RootModel, TypeAdapter
 from pydantic import Field as _FieldInfo
 
 from .snapshot import Completion, PartialModel, build_partial
+from .transform import StrTransform, str_transform
 
 # JSON kinds, as bits, by the first character of a value.
 OBJECT, ARRAY, STRING, NUMBER, BOOL, NULL = 1, 2, 4, 8, 16, 32
@@ -112,14 +113,28 @@ class Spec:
 
 
 class Str(Spec):
-    """A plain `str`: streams character by character; constraints checked at the end."""
+    """A plain `str`: streams character by character; constraints checked at the end.
 
-    __slots__ = ("check",)
+    `strip`, `lower` and `upper` say what pydantic does to it (its model's config or
+    its `StringConstraints`): it streams as pydantic will return it.
+    """
 
-    def __init__(self, check: At | None = None) -> None:
+    __slots__ = ("check", "transform")
+
+    def __init__(
+        self,
+        check: At | None = None,
+        *,
+        strip: bool = False,
+        lower: bool = False,
+        upper: bool = False,
+    ) -> None:
         self.accepts = STRING
         # Only for a constrained string, validated when complete.
         self.check: At | None = check
+        self.transform: StrTransform | None = (
+            str_transform(strip, lower, upper) if strip or lower or upper else None
+        )
 
     def convert(self, raw: str) -> Any:
         assert self.check is not None, "only a constrained string is converted"
@@ -249,13 +264,17 @@ class ListOf(Spec):
 
 
 class DictOf(Spec):
-    """dict[str, X]: an entry appears once its key is complete and its value begins."""
+    """dict[str, X]: an entry appears once its key is complete and its value begins.
 
-    __slots__ = ("value",)
+    `key`, a `Str` that pydantic transforms: each key is shown as pydantic returns it.
+    """
 
-    def __init__(self, value: Spec) -> None:
+    __slots__ = ("key_transform", "value")
+
+    def __init__(self, value: Spec, key: Str | None = None) -> None:
         self.accepts = OBJECT
         self.value: Spec = value
+        self.key_transform: StrTransform | None = None if key is None else key.transform
 
     def to_partial(self, value: Any) -> Any:
         value = super().to_partial(value)
