@@ -152,7 +152,7 @@ class _Walker:
                     name=name,
                     key=_json_key(info, name, where),
                     type=node,
-                    default=_default(info, where),
+                    default=_default(info, where, _validates_default(cls, info)),
                     description=info.description,
                     atomic=atomic,
                     needed=needed,
@@ -401,7 +401,13 @@ def _json_key(info: FieldInfo, name: str, where: str) -> str:
     )
 
 
-def _default(info: FieldInfo, where: str) -> ir.Default:
+def _validates_default(cls: type[BaseModel], info: FieldInfo) -> bool:
+    if info.validate_default is not None:
+        return info.validate_default
+    return bool(cls.model_config.get("validate_default"))
+
+
+def _default(info: FieldInfo, where: str, validated: bool = False) -> ir.Default:
     if info.default_factory is not None:
         if info.default_factory_takes_validated_data:
             # Computed from the other fields: unknown until the object is complete.
@@ -409,9 +415,11 @@ def _default(info: FieldInfo, where: str) -> ir.Default:
         return ir.Default("computed")
     if info.default is PydanticUndefined:
         return ir.Default("required")
+    if validated and info.default is not None:
+        # What pydantic makes of it (a stripped string, a coerced number): the
+        # runtime asks it, with the model's config.
+        return ir.Default("computed")
     if not default_fits(info):
-        if info.validate_default:  # what pydantic makes of it: the runtime asks it
-            return ir.Default("computed")
         # pydantic keeps defaults unvalidated, so the full model holds it; a snapshot
         # cannot (rule: never a value outside the field's type), so it shows None.
         print(

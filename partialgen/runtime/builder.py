@@ -99,9 +99,12 @@ class Builder:
         self.str_start: int = 0
         self.str_value: str = ""
         # A string pydantic transforms (strip, lower, upper): shown as it will return
-        # it, the latest shown, and whether a piece since may have changed that.
+        # it; how much of str_value that covers, whether a sigma there waits for what
+        # follows, and whether a piece since may change what is shown.
         self.str_transform: StrTransform | None = None
         self.str_shown: str = ""
+        self.str_done: int = 0
+        self.str_sigma_waits: bool = False
         self.str_visible: bool = False
         # Pieces received since the last snapshot; every BLOCK of them joined into one,
         # as the received text is (a 4-character piece costs 61 bytes on its own).
@@ -361,7 +364,7 @@ class Builder:
         elif isinstance(spec, Str):
             self.str_mode = STREAM
             self.str_transform = spec.transform
-            self.str_shown = ""
+            self.str_shown, self.str_done, self.str_sigma_waits = "", 0, False
             frame.set_value("")
         elif isinstance(spec, Choice) and spec.strings_only:
             self.str_mode = CHOICE
@@ -382,7 +385,9 @@ class Builder:
                 if self.dirty < self.str_depth:
                     self.dirty = self.str_depth
             elif not self.str_visible:
-                self.str_visible = self.str_transform.visible(text)
+                self.str_visible = self.str_sigma_waits or self.str_transform.visible(
+                    text
+                )
         elif mode == CHOICE:
             self.str_value += text
             self._choose()
@@ -422,10 +427,12 @@ class Builder:
                 self.str_frame.set_value(self.str_value)  # type: ignore[union-attr]
                 return
             self.str_visible = False
-            shown = transform.shown(self.str_value)
-            if shown != self.str_shown:  # rule 15: a piece may change nothing shown
-                self.str_shown = shown
-                self.str_frame.set_value(shown)  # type: ignore[union-attr]
+            more, self.str_done, self.str_sigma_waits = transform.extend(
+                self.str_value, self.str_done
+            )
+            if more:  # rule 15: pieces that only wait change nothing shown
+                self.str_shown += more
+                self.str_frame.set_value(self.str_shown)  # type: ignore[union-attr]
 
     def string_end(self, end: int) -> None:
         mode = self.str_mode

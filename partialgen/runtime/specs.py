@@ -400,7 +400,10 @@ class Model(Spec):
             factory: Any = info.default_factory
             if factory is None:
                 default = info.default
-                if info.validate_default:  # the full model validates it: show that
+                validates = info.validate_default
+                if validates is None:
+                    validates = bool(self.full.model_config.get("validate_default"))
+                if validates:  # the full model validates it: show that
                     try:
                         default = At(self.full, name).adapter().validate_python(default)
                     except ValueError:  # pydantic will reject it too: nothing to show
@@ -493,8 +496,11 @@ class Union(Spec):
             # A constrained one (a pattern) may fail where another member accepts the
             # string (a URL, a literal, an int from "5"): it streams as text, and the
             # union as a whole decides when it is complete, as pydantic would.
-            if self.check is not None and any(isinstance(m, Str) for m in candidates):
-                return Str(self.check)
+            text = next((m for m in candidates if isinstance(m, Str)), None)
+            if self.check is not None and text is not None:
+                union_text = Str(self.check)
+                union_text.transform = text.transform  # shown as that member returns it
+                return union_text
         if kind == OBJECT and all(isinstance(m, Model) for m in candidates):
             return self  # decided while the object streams, by tag or keys
         assert self.check is not None, "an ambiguous union needs its location"

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from partialgen import InvalidOutputError
 from partialgen.runtime.transform import WHITESPACE
 from pydantic import ConfigDict, TypeAdapter
 
@@ -27,7 +28,7 @@ FLAGS = list(itertools.product((False, True), repeat=3))  # strip, lower, upper
 def _models() -> str:
     lines = [
         "from typing import Annotated",
-        "from pydantic import BaseModel, ConfigDict, StringConstraints",
+        "from pydantic import BaseModel, ConfigDict, Field, StringConstraints",
     ]
     for strip, lower, upper in FLAGS:
         suffix = f"{int(strip)}{int(lower)}{int(upper)}"
@@ -58,6 +59,14 @@ def _models() -> str:
         "    model_config = ConfigDict(str_strip_whitespace=True, str_to_upper=True)",
         "class Keys(BaseModel):",
         "    upper: dict[Annotated[str, StringConstraints(to_upper=True)], int] = {}",
+        "class Unions(BaseModel):",
+        "    model_config = ConfigDict(str_strip_whitespace=True, str_to_lower=True)",
+        "    number: str | int = 0",
+        "    optional: str | None = None",
+        "class Defaults(BaseModel):",
+        "    model_config = ConfigDict(str_strip_whitespace=True, validate_default=True)",
+        "    text: str = ' Kept '",
+        "    plain: Annotated[str, Field(validate_default=False)] = ' As is '",
     ]
     return "\n".join(lines) + "\n"
 
@@ -75,7 +84,10 @@ def gen(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             for a, b, c in FLAGS
         ]
         yield ws.generate_and_import(
-            *(f"transformed_models:{n}" for n in [*names, "Outer", "Keys"]),
+            *(
+                f"transformed_models:{n}"
+                for n in [*names, "Outer", "Keys", "Unions", "Defaults"]
+            ),
             name="transformed_partials",
         )
     finally:
@@ -183,6 +195,45 @@ def test_a_final_sigma_waits_for_the_letter_that_decides_it(
     )  # osa odo: the sigma and ' wait
     assert result.text == "\u03bf\u03c3\u03b1 \u03bf\u03b4\u03bf\u03c2' \u03bf\u03c2"
     assert seen[-1].text == result.text
+
+
+def test_a_string_in_a_union_streams_transformed_too(gen: Any) -> None:
+    raw = '{"number": " HeLLo ", "optional": " A b "}'
+    seen, result = stream(gen, "Unions", raw, list(range(len(raw))))
+    assert "hello" in [s.number for s in seen[:-3]] and " HeLLo" not in seen
+    assert (
+        seen[-1].model_dump()
+        == result.model_dump()
+        == {
+            "number": "hello",
+            "optional": "a b",
+        }
+    )
+
+
+def test_a_validated_default_shows_as_pydantic_validates_it(gen: Any) -> None:
+    parser = gen.DefaultsParser()
+    assert parser.snapshot.text == "Kept" and parser.snapshot.plain == " As is "
+    parser.feed("{}")
+    assert parser.close() == gen.Defaults()
+    assert parser.snapshot.model_dump() == gen.Defaults().model_dump()
+
+
+def test_a_lone_surrogate_fails_typed(gen: Any) -> None:
+    parser = gen.Config010Parser()
+    with pytest.raises(InvalidOutputError):
+        for chunk in ('{"text": "A', "\ud800", 'b"', "}"):
+            parser.feed(chunk)
+        parser.close()
+    assert parser.text.startswith('{"text": "A\ud800b"')
+
+
+def test_whitespace_after_a_waiting_sigma_decides_it(gen: Any) -> None:
+    parser = gen.Config110Parser()
+    assert parser.feed('{"text": "\u0391\u03a3').text == "\u03b1"
+    parser.push(" ")
+    assert parser.changed  # the sigma is final now
+    assert parser.snapshot.text == "\u03b1\u03c2"
 
 
 def test_whitespace_that_waits_changes_nothing(gen: Any) -> None:
