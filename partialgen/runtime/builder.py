@@ -90,7 +90,7 @@ class Builder:
             None  # shallowest frame hidden by the `needed` hint
         )
         self.result: BaseModel | None = None  # the validated root, once it closed
-        self.items = KeptItems()  # completed list items, until taken
+        self.items = KeptItems(received.slice)  # completed list items, until taken
         # The string being received.
         self.str_mode: int = NO_STRING
         self.str_frame: Container | None = None
@@ -293,7 +293,9 @@ class Builder:
         elif self.keep_items:
             parent = self.stack[frame.depth - 1]
             if isinstance(parent, ListFrame):
-                self.items.add(parent.list_path(), parent.slot_key(), full)
+                self.items.add(
+                    parent.list_path(), parent.slot_key(), full, frame.start, end
+                )
                 frame.share_strings(full)
         # Rule 12: from its close on, an object with validators of its own shows what
         # they returned.

@@ -238,7 +238,7 @@ class StreamParser(Generic[P, M]):
         """Completed, validated list items of model `cls` not taken yet, in order.
         Safe to call from another thread than the one feeding (see docs/streaming.md).
         """
-        taken = self._kept_items(lambda _, item: isinstance(item, cls))
+        taken = self._kept_items(lambda _, model: issubclass(model, cls))
         return [e.item for e in taken if isinstance(e.item, cls)]
 
     def take_item_events(self) -> list[ItemEvent]:

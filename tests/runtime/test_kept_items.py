@@ -1,4 +1,5 @@
-"""Kept items (runs of consecutive items per list) against a plain list of events."""
+"""Kept items (runs of consecutive items per list, older ones as text) against a plain
+list of events."""
 
 from __future__ import annotations
 
@@ -30,12 +31,32 @@ steps = st.lists(
 )
 
 
+class Text:
+    """A received text that items are written into, as a parser receives them."""
+
+    def __init__(self) -> None:
+        self.text = "["
+
+    def write(self, item: BaseModel) -> tuple[int, int]:
+        start = len(self.text)
+        self.text += item.model_dump_json() + ", "
+        return start, start + len(item.model_dump_json())
+
+    def slice(self, start: int, end: int) -> str:
+        return self.text[start:end]
+
+
+def kept_items(limit: int = 1024) -> tuple[KeptItems, Text]:
+    text = Text()
+    return KeptItems(text.slice, limit), text
+
+
 @settings(max_examples=300, deadline=None)
-@given(steps)
+@given(steps, st.sampled_from([1, 2, 3, 7, 1024]))
 def test_every_item_is_taken_once_in_order_with_its_path(
-    script: list[tuple[str, object, bool]],
+    script: list[tuple[str, object, bool]], limit: int
 ) -> None:
-    kept, model = KeptItems(), []  # model: the events a plain list would keep
+    (kept, text), model = kept_items(limit), []  # model: what a plain list would keep
     next_index = [0] * len(LISTS)
     taken, expected = [], []
     for n, (step, arg, is_a) in enumerate(script):
@@ -43,13 +64,13 @@ def test_every_item_is_taken_once_in_order_with_its_path(
             assert isinstance(arg, int)
             index, next_index[arg] = next_index[arg], next_index[arg] + 1
             item = A(n=n) if is_a else B(n=n)
-            kept.add(LISTS[arg], index, item)
+            kept.add(LISTS[arg], index, item, *text.write(item))
             model.append(ItemEvent((*LISTS[arg], index), item))
         else:
             classes = {"all": (A, B), "A": (A,), "B": (B,)}[str(arg)]
 
-            def which(_: Path, item: BaseModel, c: tuple[type, ...] = classes) -> bool:
-                return isinstance(item, c)
+            def which(_: Path, cls: type, c: tuple[type, ...] = classes) -> bool:
+                return issubclass(cls, c)
 
             taken += kept.take(None if len(classes) == 2 else which)
             expected += [e for e in model if isinstance(e.item, classes)]
@@ -60,25 +81,42 @@ def test_every_item_is_taken_once_in_order_with_its_path(
 
 
 def test_consecutive_items_of_one_list_share_a_run() -> None:
-    kept = KeptItems()
+    kept, text = kept_items()
     for i in range(1000):
-        kept.add(("users",), i, A(n=i))
+        item = A(n=i) if i % 2 else B(n=i)
+        kept.add(("users",), i, item, *text.write(item))
     assert len(kept.runs) == 1
-    kept.take(lambda _, item: isinstance(item, A) and item.n % 2 == 0)
+    kept.take(lambda _, cls: cls is B)
     assert len(kept.runs) == 500  # what stays is no longer consecutive
     assert [e.path for e in kept.take()][:2] == [("users", 1), ("users", 3)]
 
 
+def test_items_beyond_the_limit_are_kept_as_text_and_validated_when_taken() -> None:
+    kept, text = kept_items(limit=100)
+    items = [A(n=i) for i in range(250)]
+    for i, item in enumerate(items):
+        kept.add(("users",), i, item, *text.write(item))
+    # Two batches of text, and the 50 newest as the instances their close validated.
+    assert len(kept.batches) == 2 and kept.objects == 50
+    assert kept.batches[0].models == [A]
+    events = kept.take()
+    assert [e.item for e in events] == items
+    assert events[0].item is not items[0] and events[-1].item is items[-1]
+    assert [e.path for e in events] == [("users", i) for i in range(250)]
+    assert kept.take() == [] and not kept.batches
+
+
 def test_a_failing_selection_loses_no_item() -> None:
-    kept = KeptItems()
-    kept.add(("users",), 0, A(n=0))
-    kept.add(("users",), 1, B(n=1))
+    for limit in (1, 1024):  # kept as text, or as instances
+        kept, text = kept_items(limit)
+        for i, item in enumerate([A(n=0), B(n=1)]):
+            kept.add(("users",), i, item, *text.write(item))
 
-    def broken(_: Path, item: BaseModel) -> bool:
-        if isinstance(item, B):
-            raise TypeError("not a class")
-        return True
+        def broken(_: Path, cls: type) -> bool:
+            if cls is B:
+                raise TypeError("not a class")
+            return True
 
-    with pytest.raises(TypeError):
-        kept.take(broken)
-    assert [e.path for e in kept.take()] == [("users", 0), ("users", 1)]
+        with pytest.raises(TypeError):
+            kept.take(broken)
+        assert [e.path for e in kept.take()] == [("users", 0), ("users", 1)]

@@ -1,13 +1,15 @@
-"""What large documents keep: strings shared with the validated objects, the collector
-paused only while the result is built."""
+"""What large documents keep: strings shared with the validated objects, items nobody
+took as text, the collector paused only while the result is built."""
 
 from __future__ import annotations
 
 import gc
+import json
 import tracemalloc
 
 import pytest
 from partialgen import InvalidOutputError
+from partialgen.runtime.kept import KEPT_OBJECTS
 
 from examples.meeting import User
 from generated.meeting import MeetingInfoParser
@@ -64,3 +66,26 @@ def test_a_long_string_pushed_in_small_pieces_is_held_in_blocks() -> None:
         tracemalloc.stop()
     assert held < 3 * len(text)  # the received text, the pieces in blocks
     assert parser.snapshot.location == body
+
+
+def test_items_nobody_took_are_kept_as_text_and_validated_when_taken() -> None:
+    users = [
+        {"name": f"u{i}", "email": f"u{i}@example.com", "twitter": f"@u{i}"}
+        for i in range(3 * KEPT_OBJECTS)
+    ]
+    text = json.dumps(
+        {"users": users, "date": "d", "location": "l", "budget": 1, "deadline": "x"}
+    )
+    parser = MeetingInfoParser()
+    body = text[:-1]  # the root's `}` validates it: its users are instances too
+    for i in range(0, len(body), 64):
+        parser.push(body[i : i + 64])
+        if i == 64 * 300:
+            early = parser.take_items(User)  # taken as they come: the instances
+    gc.collect()
+    # The newest untaken items are instances; the rest wait as text.
+    assert sum(type(o) is User for o in gc.get_objects()) <= KEPT_OBJECTS + len(early)
+    parser.push("}")
+    result = parser.close()
+    assert early + parser.take_items(User) == result.users
+    assert parser.take_items(User) == []
