@@ -24,13 +24,14 @@ import threading
 from array import array
 from collections.abc import Callable
 from itertools import repeat
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from pydantic import BaseModel
 
 from .errors import Path
 
 KEPT_OBJECTS = 1024
+K = TypeVar("K")
 
 
 class ItemEvent(NamedTuple):
@@ -83,17 +84,24 @@ class _Batch:
         self.model_of = array("q")
         self.spans = array("q")  # start, end of each
 
-    def add_run(self, run: _Run) -> None:
+    def add_run(
+        self,
+        run: _Run,
+        path_ids: dict[Path, int],
+        model_ids: dict[type[BaseModel], int],
+    ) -> None:
         # Whole columns at once, in C: a batch is made within one push.
         n = len(run.items)
-        self.lists.extend(repeat(self.paths.index(run.list_path), n))
+        self.lists.extend(repeat(_id(path_ids, self.paths, run.list_path), n))
         self.indices.extend(range(run.first, run.first + n))
         self.spans.extend(run.spans)
         kinds = set(map(type, run.items))
         if len(kinds) == 1:
-            self.model_of.extend(repeat(self.models.index(kinds.pop()), n))
+            self.model_of.extend(repeat(_id(model_ids, self.models, kinds.pop()), n))
         else:
-            self.model_of.extend(self.models.index(type(i)) for i in run.items)
+            self.model_of.extend(
+                _id(model_ids, self.models, type(i)) for i in run.items
+            )
 
     def copy_row(self, other: _Batch, row: int) -> None:
         self.lists.append(other.lists[row])
@@ -134,11 +142,11 @@ class KeptItems:
         runs = self.runs
         base = min(run.spans[0] for run in runs)  # an outer item starts first
         end = max(max(run.spans[1::2]) for run in runs)
-        paths = list(dict.fromkeys(run.list_path for run in runs))
-        models = list(dict.fromkeys(type(i) for run in runs for i in run.items))
-        batch = _Batch(self.slice(base, end), base, paths, models)
+        batch = _Batch(self.slice(base, end), base, [], [])
+        path_ids: dict[Path, int] = {}  # a batch of nested lists has a path per run
+        model_ids: dict[type[BaseModel], int] = {}
         for run in runs:
-            batch.add_run(run)
+            batch.add_run(run, path_ids, model_ids)
         self.batches.append(batch)
         self.runs, self.objects = [], 0
 
@@ -171,6 +179,15 @@ class KeptItems:
             self.batches, self.runs = batches, runs
             self.objects = sum(len(run.items) for run in runs)
             return taken
+
+
+def _id(ids: dict[K, int], values: list[K], key: K) -> int:
+    """`key`'s index in `values`, appended there the first time."""
+    found = ids.get(key)
+    if found is None:
+        found = ids[key] = len(values)
+        values.append(key)
+    return found
 
 
 def _append(
