@@ -77,7 +77,7 @@ class ItemsParser(StreamParser[PartialItems, Items], Generic[P, M]):
     def _collect(self) -> None:
         """Move the list's own completed items here (items of lists inside them stay
         for `take_items`)."""
-        mine = self._kept_items(lambda list_path, _: len(list_path) == 1)
+        mine = self._kept_items(lambda list_path, _, __: len(list_path) == 1)
         self._completed += [cast(M, e.item) for e in mine]
 
     def take(self) -> list[M]:

@@ -7,11 +7,12 @@ and an event is made only when its item is taken.
 
 A consumer that never takes items (most only read snapshots) would still keep every
 validated instance: ~3x the size of their JSON, and one more object per item for each
-full collector pass. So at most `KEPT_OBJECTS` items are kept as the instances their
-close validated; beyond that the oldest are kept as their text (one `str` for a batch of
-them, which the collector does not track) and validated again, by the same
-`model_validate_json`, when taken. A consumer that takes items as they come never
-meets a batch.
+full collector pass. So the newest `KEPT_OBJECTS` untaken items (up to twice as many)
+stay the instances their close validated, and older ones are kept as their text: each
+run's own stretch of the received text (its items and the commas between them), in
+batches whose columns the collector does not walk, validated again with the same
+`model_validate_json` when taken. A consumer that takes items at least every
+`KEPT_OBJECTS` of them only ever gets the instances.
 
 Items may be taken on another thread than the one feeding: every method holds the lock,
 so an item completing meanwhile is neither lost nor taken twice; a batch's text is cut
@@ -24,11 +25,11 @@ import threading
 from array import array
 from collections.abc import Callable
 from itertools import repeat
-from typing import NamedTuple, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from .errors import Path
+from .errors import InvalidOutputError, Path
 
 KEPT_OBJECTS = 1024
 K = TypeVar("K")
@@ -41,8 +42,26 @@ class ItemEvent(NamedTuple):
     item: BaseModel
 
 
-# Whether to take an item, given its list's path and its full model.
-Which = Callable[[Path, type[BaseModel]], bool]
+# Whether to take an item, given its list's path, its full model and a way to get the
+# item itself (validating it again if it was kept as text: ask for it only if needed).
+Which = Callable[[Path, type[BaseModel], Callable[[], BaseModel]], bool]
+
+
+class _Numbered(Generic[K]):
+    """Values numbered in the order first seen."""
+
+    __slots__ = ("keys", "numbers")
+
+    def __init__(self) -> None:
+        self.keys: list[K] = []
+        self.numbers: dict[K, int] = {}
+
+    def number(self, key: K) -> int:
+        found = self.numbers.get(key)
+        if found is None:
+            found = self.numbers[key] = len(self.keys)
+            self.keys.append(key)
+        return found
 
 
 class _Run:
@@ -58,71 +77,113 @@ class _Run:
 
 
 class _Batch:
-    """Items kept as their text, in columns: for each, its list (an index into
-    `paths`), its index in that list, its model (into `models`) and its span."""
+    """Items kept as text, in columns: for each, its list (an index into `paths`), its
+    index in that list, its model (into `models`), its text (into `texts`, which
+    starts at `bases` of the same index in the received text) and its span there."""
 
     __slots__ = (
-        "base",
+        "bases",
         "indices",
         "lists",
         "model_of",
         "models",
         "paths",
         "spans",
-        "text",
+        "text_of",
+        "texts",
     )
 
-    def __init__(
-        self, text: str, base: int, paths: list[Path], models: list[type[BaseModel]]
-    ) -> None:
-        self.text = text  # the received text from `base` on, holding every item
-        self.base = base
-        self.paths = paths
-        self.models = models
+    def __init__(self) -> None:
+        # A batch of nested lists has a path per run: numbered by a dict (1,024 of
+        # them looked up in a list made that push take 15.9 ms).
+        self.paths: _Numbered[Path] = _Numbered()
+        self.models: _Numbered[type[BaseModel]] = _Numbered()
+        self.texts: list[str] = []
+        self.bases = array("q")
         self.lists = array("q")
         self.indices = array("q")
         self.model_of = array("q")
+        self.text_of = array("q")
         self.spans = array("q")  # start, end of each
 
-    def add_run(
-        self,
-        run: _Run,
-        path_ids: dict[Path, int],
-        model_ids: dict[type[BaseModel], int],
-    ) -> None:
-        # Whole columns at once, in C: a batch is made within one push.
-        n = len(run.items)
-        self.lists.extend(repeat(_id(path_ids, self.paths, run.list_path), n))
-        self.indices.extend(range(run.first, run.first + n))
-        self.spans.extend(run.spans)
-        kinds = set(map(type, run.items))
+    def add_run(self, run: _Run, upto: int, cut: Callable[[int, int], str]) -> None:
+        """The run's first `upto` items, from the text `cut` returns: whole columns
+        at once, in C, as a batch is made within one push."""
+        spans = run.spans[: 2 * upto]
+        base, end = spans[0], spans[-1]
+        self.lists.extend(repeat(self.paths.number(run.list_path), upto))
+        self.indices.extend(range(run.first, run.first + upto))
+        self.text_of.extend(repeat(len(self.texts), upto))
+        self.texts.append(cut(base, end))
+        self.bases.append(base)
+        self.spans.extend(spans)
+        kinds = set(map(type, run.items[:upto]))
         if len(kinds) == 1:
-            self.model_of.extend(repeat(_id(model_ids, self.models, kinds.pop()), n))
+            self.model_of.extend(repeat(self.models.number(kinds.pop()), upto))
         else:
-            self.model_of.extend(
-                _id(model_ids, self.models, type(i)) for i in run.items
-            )
+            models = (self.models.number(type(i)) for i in run.items[:upto])
+            self.model_of.extend(models)
 
     def copy_row(self, other: _Batch, row: int) -> None:
-        self.lists.append(other.lists[row])
+        self.lists.append(self.paths.number(other.path(row)))
         self.indices.append(other.indices[row])
-        self.model_of.append(other.model_of[row])
+        self.model_of.append(self.models.number(other.model(row)))
+        text = other.text_of[row]
+        if not self.texts or self.texts[-1] is not other.texts[text]:
+            self.texts.append(other.texts[text])
+            self.bases.append(other.bases[text])
+        self.text_of.append(len(self.texts) - 1)
         self.spans.extend(other.spans[2 * row : 2 * row + 2])
 
+    def path(self, row: int) -> Path:
+        return self.paths.keys[self.lists[row]]
+
+    def model(self, row: int) -> type[BaseModel]:
+        return self.models.keys[self.model_of[row]]
+
     def item(self, row: int) -> BaseModel:
-        start, end = self.spans[2 * row : 2 * row + 2]
-        text = self.text[start - self.base : end - self.base]
-        return self.models[self.model_of[row]].model_validate_json(text)
+        text, (start, end) = self.text_of[row], self.spans[2 * row : 2 * row + 2]
+        base = self.bases[text]
+        return self.model(row).model_validate_json(
+            self.texts[text][start - base : end - base]
+        )
+
+
+class _Revalidated:
+    """An item kept as text, validated when first asked for."""
+
+    __slots__ = ("batch", "row", "value")
+
+    def __init__(self, batch: _Batch, row: int) -> None:
+        self.batch, self.row = batch, row
+        self.value: BaseModel | None = None
+
+    def __call__(self) -> BaseModel:
+        if self.value is None:
+            self.value = self.batch.item(self.row)
+        return self.value
+
+
+class _Kept:
+    """An item kept as the instance its close validated."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: BaseModel) -> None:
+        self.value = value
+
+    def __call__(self) -> BaseModel:
+        return self.value
 
 
 class KeptItems:
     __slots__ = ("batches", "limit", "lock", "objects", "runs", "slice")
 
     def __init__(
-        self, slice: Callable[[int, int], str], limit: int = KEPT_OBJECTS
+        self, slice: Callable[[int, int], str], limit: int | None = None
     ) -> None:
         self.slice = slice  # the received text between two offsets, as validated
-        self.limit = limit
+        self.limit = KEPT_OBJECTS if limit is None else limit
         self.batches: list[_Batch] = []  # older than every run
         self.runs: list[_Run] = []
         self.objects = 0  # items in runs
@@ -134,60 +195,87 @@ class KeptItems:
         with self.lock:
             _append(self.runs, list_path, index, item, start, end)
             self.objects += 1
-            if self.objects >= self.limit:
+            if self.objects >= 2 * self.limit:
                 self._batch()
 
     def _batch(self) -> None:
-        """Keep every item of the runs as text from now on."""
+        """Keep all but the newest `limit` items as text from now on."""
+        batch, left, whole = _Batch(), self.objects - self.limit, 0
         runs = self.runs
-        base = min(run.spans[0] for run in runs)  # an outer item starts first
-        end = max(max(run.spans[1::2]) for run in runs)
-        batch = _Batch(self.slice(base, end), base, [], [])
-        path_ids: dict[Path, int] = {}  # a batch of nested lists has a path per run
-        model_ids: dict[type[BaseModel], int] = {}
-        for run in runs:
-            batch.add_run(run, path_ids, model_ids)
+        while left:
+            run = runs[whole]
+            upto = min(left, len(run.items))
+            batch.add_run(run, upto, self.slice)
+            left -= upto
+            if upto == len(run.items):
+                whole += 1
+            else:  # the rest of the run stays instances
+                del run.items[:upto], run.spans[: 2 * upto]
+                run.first += upto
+        del runs[:whole]
         self.batches.append(batch)
-        self.runs, self.objects = [], 0
+        self.objects = self.limit
 
     def take(self, which: Which | None = None) -> list[ItemEvent]:
         """The kept items `which` selects (all of them without it), in order, as events;
-        the others stay kept."""
+        the others stay kept.
+
+        If an item kept as text no longer validates (a validator that answers
+        differently the second time), that item is dropped and an InvalidOutputError
+        with its path raised; every other item stays kept for the next call (those
+        this call had validated are validated again then).
+        """
         with self.lock:
             taken: list[ItemEvent] = []
             batches: list[_Batch] = []
-            for batch in self.batches:
-                rest = _Batch(batch.text, batch.base, batch.paths, batch.models)
+            for number, batch in enumerate(self.batches):
+                rest = _Batch()
                 for row, index in enumerate(batch.indices):
-                    path = batch.paths[batch.lists[row]]
-                    if which is None or which(path, batch.models[batch.model_of[row]]):
-                        taken.append(ItemEvent((*path, index), batch.item(row)))
-                    else:
-                        rest.copy_row(batch, row)
+                    path = batch.path(row)
+                    item = _Revalidated(batch, row)
+                    try:
+                        if which is None or which(path, batch.model(row), item):
+                            taken.append(ItemEvent((*path, index), item()))
+                        else:
+                            rest.copy_row(batch, row)
+                    except ValidationError as e:
+                        self._drop(number, row)
+                        raise _revalidation_failed(path, index, e) from None
                 if rest.indices:
                     batches.append(rest)
             runs: list[_Run] = []
             for run in self.runs:
                 path, first = run.list_path, run.first
-                for i, item in enumerate(run.items):
-                    if which is None or which(path, type(item)):
-                        taken.append(ItemEvent((*path, first + i), item))
+                for i, instance in enumerate(run.items):
+                    if which is None or which(path, type(instance), _Kept(instance)):
+                        taken.append(ItemEvent((*path, first + i), instance))
                     else:
                         start, end = run.spans[2 * i : 2 * i + 2]
-                        _append(runs, path, first + i, item, start, end)
-            # Only now: if `which` or a validation raised, every item is still kept.
+                        _append(runs, path, first + i, instance, start, end)
+            # Only now: if `which` raised, every item is still kept.
             self.batches, self.runs = batches, runs
             self.objects = sum(len(run.items) for run in runs)
             return taken
 
+    def _drop(self, number: int, row: int) -> None:
+        """Forget one item kept as text, keeping every other."""
+        old = self.batches[number]
+        new = _Batch()
+        for other in range(len(old.indices)):
+            if other != row:
+                new.copy_row(old, other)
+        self.batches[number : number + 1] = [new] if new.indices else []
 
-def _id(ids: dict[K, int], values: list[K], key: K) -> int:
-    """`key`'s index in `values`, appended there the first time."""
-    found = ids.get(key)
-    if found is None:
-        found = ids[key] = len(values)
-        values.append(key)
-    return found
+
+def _revalidation_failed(path: Path, index: int, e: ValidationError) -> Exception:
+    error = InvalidOutputError(
+        "a kept item no longer validates: its model's validators rejected, when it "
+        "was taken, the text they had accepted when it closed (it is dropped; the "
+        "other items stay kept)",
+        errors=e.errors(),
+    )
+    error.path = (*path, index)
+    return error
 
 
 def _append(

@@ -8,6 +8,7 @@ import time
 from collections.abc import (
     AsyncIterable,
     AsyncIterator,
+    Callable,
     Iterable,
     Iterator,
 )
@@ -101,6 +102,11 @@ class StreamParser(Generic[P, M]):
     def text(self) -> str:
         """Everything received so far, exactly as it arrived."""
         return self._received.text()
+
+    @property
+    def keeps_items(self) -> bool:
+        """Whether completed items are kept for `take_items` (not `keep_items=False`)."""
+        return self._builder.keep_items
 
     @property
     def done(self) -> bool:
@@ -238,7 +244,7 @@ class StreamParser(Generic[P, M]):
         """Completed, validated list items of model `cls` not taken yet, in order.
         Safe to call from another thread than the one feeding (see docs/streaming.md).
         """
-        taken = self._kept_items(lambda _, model: issubclass(model, cls))
+        taken = self._kept_items(lambda _, model, item: _is_a(model, item, cls))
         return [e.item for e in taken if isinstance(e.item, cls)]
 
     def take_item_events(self) -> list[ItemEvent]:
@@ -398,3 +404,12 @@ class AsyncSnapshotStream(_Stream[P, M]):
         if last is not None:
             yield last
         self._result = self.parser.close()
+
+
+def _is_a(model: type[BaseModel], item: Callable[[], BaseModel], cls: type) -> bool:
+    """Whether the item is a `cls`, from its model where that tells (an item kept as
+    text is not validated again to be left where it is)."""
+    try:
+        return issubclass(model, cls)
+    except TypeError:  # a runtime-checkable Protocol with data members
+        return isinstance(item(), cls)

@@ -226,12 +226,10 @@ class _Run:
     def taken(self) -> bytes:
         if not self.items or self.parser is None:
             return b""
-        try:
-            events = self.parser.take_item_events()
-        except ValueError:  # keep_items=False: the parser keeps none
+        if not self.parser.keeps_items:  # keep_items=False: there is nothing to take
             self.items = False
             return b""
-        return self.encoder.items(events)
+        return self.encoder.items(self.parser.take_item_events())
 
 
 def sse_patches(

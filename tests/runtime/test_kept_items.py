@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from partialgen import InvalidOutputError
 from partialgen.runtime.errors import Path
 from partialgen.runtime.kept import ItemEvent, KeptItems
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 
 
 class A(BaseModel):
@@ -69,7 +70,9 @@ def test_every_item_is_taken_once_in_order_with_its_path(
         else:
             classes = {"all": (A, B), "A": (A,), "B": (B,)}[str(arg)]
 
-            def which(_: Path, cls: type, c: tuple[type, ...] = classes) -> bool:
+            def which(
+                _: Path, cls: type, __: object, c: tuple[type, ...] = classes
+            ) -> bool:
                 return issubclass(cls, c)
 
             taken += kept.take(None if len(classes) == 2 else which)
@@ -86,7 +89,7 @@ def test_consecutive_items_of_one_list_share_a_run() -> None:
         item = A(n=i) if i % 2 else B(n=i)
         kept.add(("users",), i, item, *text.write(item))
     assert len(kept.runs) == 1
-    kept.take(lambda _, cls: cls is B)
+    kept.take(lambda _, cls, __: cls is B)
     assert len(kept.runs) == 500  # what stays is no longer consecutive
     assert [e.path for e in kept.take()][:2] == [("users", 1), ("users", 3)]
 
@@ -96,27 +99,77 @@ def test_items_beyond_the_limit_are_kept_as_text_and_validated_when_taken() -> N
     items = [A(n=i) for i in range(250)]
     for i, item in enumerate(items):
         kept.add(("users",), i, item, *text.write(item))
-    # Two batches of text, and the 50 newest as the instances their close validated.
-    assert len(kept.batches) == 2 and kept.objects == 50
-    assert kept.batches[0].models == [A]
+    # At 200 the oldest 100 went to text; the newest stay the instances.
+    assert len(kept.batches) == 1 and kept.objects == 150
     events = kept.take()
     assert [e.item for e in events] == items
-    assert events[0].item is not items[0] and events[-1].item is items[-1]
+    assert all(e.item is not i for e, i in zip(events[:100], items, strict=False))
+    assert all(e.item is i for e, i in zip(events[100:], items[100:], strict=True))
     assert [e.path for e in events] == [("users", i) for i in range(250)]
     assert kept.take() == [] and not kept.batches
+
+
+def test_a_batch_keeps_only_its_items_text() -> None:
+    # Items of nested lists, each next to a long text of its parent's: what is kept
+    # of them is their own JSON, not the stretch of the document around them.
+    kept, text = kept_items(limit=4)
+    for i in range(40):
+        text.text += "x" * 10_000
+        item = A(n=i)
+        kept.add(("docs", i, "notes"), 0, item, *text.write(item))
+    held = sum(len(t) for batch in kept.batches for t in batch.texts)
+    # At 8 kept, the oldest 4 go to text: 36 of the 40, in 9 batches.
+    assert len(kept.batches) == 9 and held == sum(
+        len(f'{{"n":{i}}}') for i in range(36)
+    )
+    assert [e.item.n for e in kept.take()] == list(range(40))  # type: ignore[attr-defined]
+
+
+class Checked(BaseModel):
+    """A model whose validator consults the world: it may answer otherwise later."""
+
+    n: int
+
+    @field_validator("n")
+    @classmethod
+    def allowed(cls, value: int) -> int:
+        if value in REJECTED:
+            raise ValueError("rejected now")
+        return value
+
+
+REJECTED: set[int] = set()
+
+
+def test_an_item_that_no_longer_validates_is_reported_and_the_rest_delivered() -> None:
+    REJECTED.clear()
+    kept, text = kept_items(limit=1)
+    for i, item in enumerate(Checked(n=i) for i in range(5)):
+        kept.add(("rows",), i, item, *text.write(item))
+    assert kept.objects == 1  # rows 0-3 are text now
+    REJECTED.update({0, 2})
+    with pytest.raises(InvalidOutputError) as caught:
+        kept.take()
+    assert caught.value.path == ("rows", 0) and caught.value.errors
+    with pytest.raises(InvalidOutputError) as caught:
+        kept.take()
+    assert caught.value.path == ("rows", 2)
+    assert [e.path for e in kept.take()] == [("rows", 1), ("rows", 3), ("rows", 4)]
+    REJECTED.clear()
 
 
 def test_a_failing_selection_loses_no_item() -> None:
     for limit in (1, 1024):  # kept as text, or as instances
         kept, text = kept_items(limit)
-        for i, item in enumerate([A(n=0), B(n=1)]):
+        for i, item in enumerate([A(n=0), B(n=1), A(n=2)]):
             kept.add(("users",), i, item, *text.write(item))
 
-        def broken(_: Path, cls: type) -> bool:
+        def broken(_: Path, cls: type, __: object) -> bool:
             if cls is B:
                 raise TypeError("not a class")
             return True
 
         with pytest.raises(TypeError):
             kept.take(broken)
-        assert [e.path for e in kept.take()] == [("users", 0), ("users", 1)]
+        paths = [e.path for e in kept.take()]
+        assert paths == [("users", 0), ("users", 1), ("users", 2)]
