@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import threading
 from array import array
+from bisect import bisect_right
 from collections.abc import Callable
 from itertools import repeat
 from typing import Generic, NamedTuple, TypeVar
@@ -32,6 +33,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import InvalidOutputError, Path
 
 KEPT_OBJECTS = 1024
+_GAP = 64  # text between two runs' items kept with them rather than cut apart
 K = TypeVar("K")
 
 
@@ -106,23 +108,30 @@ class _Batch:
         self.text_of = array("q")
         self.spans = array("q")  # start, end of each
 
-    def add_run(self, run: _Run, upto: int, cut: Callable[[int, int], str]) -> None:
-        """The run's first `upto` items, from the text `cut` returns: whole columns
-        at once, in C, as a batch is made within one push."""
-        spans = run.spans[: 2 * upto]
-        base, end = spans[0], spans[-1]
-        self.lists.extend(repeat(self.paths.number(run.list_path), upto))
-        self.indices.extend(range(run.first, run.first + upto))
-        self.text_of.extend(repeat(len(self.texts), upto))
-        self.texts.append(cut(base, end))
-        self.bases.append(base)
-        self.spans.extend(spans)
-        kinds = set(map(type, run.items[:upto]))
-        if len(kinds) == 1:
-            self.model_of.extend(repeat(self.models.number(kinds.pop()), upto))
-        else:
-            models = (self.models.number(type(i)) for i in run.items[:upto])
-            self.model_of.extend(models)
+    def add_runs(self, parts: list[tuple[_Run, int]], starts: list[int]) -> None:
+        """The first `upto` items of each run, whose text starts in the stretch
+        `starts` finds: a batch is made within one push, so the columns grow in
+        few calls per run (a run of nested lists often holds one item)."""
+        lists, indices, text_of, model_of = [], [], [], []
+        paths, models, spans = self.paths.number, self.models.number, self.spans
+        for run, upto in parts:
+            path = paths(run.list_path)
+            text = bisect_right(starts, run.spans[0]) - 1
+            if upto == 1:
+                lists.append(path)
+                indices.append(run.first)
+                text_of.append(text)
+                model_of.append(models(type(run.items[0])))
+            else:
+                lists += repeat(path, upto)
+                indices += range(run.first, run.first + upto)
+                text_of += repeat(text, upto)
+                model_of += (models(type(i)) for i in run.items[:upto])
+            spans.extend(run.spans[: 2 * upto])
+        self.lists.extend(lists)
+        self.indices.extend(indices)
+        self.text_of.extend(text_of)
+        self.model_of.extend(model_of)
 
     def copy_row(self, other: _Batch, row: int) -> None:
         self.lists.append(self.paths.number(other.path(row)))
@@ -200,21 +209,45 @@ class KeptItems:
 
     def _batch(self) -> None:
         """Keep all but the newest `limit` items as text from now on."""
-        batch, left, whole = _Batch(), self.objects - self.limit, 0
-        runs = self.runs
-        while left:
-            run = runs[whole]
-            upto = min(left, len(run.items))
-            batch.add_run(run, upto, self.slice)
-            left -= upto
+        parts: list[tuple[_Run, int]] = (
+            []
+        )  # the oldest runs, and how many items of each
+        left = self.objects - self.limit
+        for run in self.runs:
+            if not left:
+                break
+            parts.append((run, min(left, len(run.items))))
+            left -= parts[-1][1]
+        batch = _Batch()
+        starts = self._cut_stretches(batch, parts)
+        batch.add_runs(parts, starts)
+        whole = 0
+        for run, upto in parts:
             if upto == len(run.items):
                 whole += 1
-            else:  # the rest of the run stays instances
+            else:  # the last one's rest stays instances
                 del run.items[:upto], run.spans[: 2 * upto]
                 run.first += upto
-        del runs[:whole]
+        del self.runs[:whole]
         self.batches.append(batch)
         self.objects = self.limit
+
+    def _cut_stretches(self, batch: _Batch, parts: list[tuple[_Run, int]]) -> list[int]:
+        """Cut the text of those items, in few stretches: runs that nest or lie close
+        together share one (an outer item holds its inner lists), runs far apart
+        (items next to long strings of their parents) keep their own, so a batch holds
+        about its items' JSON. Returns where each stretch starts."""
+        spans = sorted((run.spans[0], run.spans[2 * upto - 1]) for run, upto in parts)
+        stretches: list[list[int]] = []
+        for start, end in spans:
+            if stretches and start <= stretches[-1][1] + _GAP:
+                stretches[-1][1] = max(stretches[-1][1], end)
+            else:
+                stretches.append([start, end])
+        for start, end in stretches:
+            batch.texts.append(self.slice(start, end))
+            batch.bases.append(start)
+        return [start for start, _ in stretches]
 
     def take(self, which: Which | None = None) -> list[ItemEvent]:
         """The kept items `which` selects (all of them without it), in order, as events;
