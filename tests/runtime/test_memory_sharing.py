@@ -10,7 +10,7 @@ from typing import Protocol, runtime_checkable
 
 import pytest
 from partialgen import InvalidOutputError
-from partialgen.runtime.kept import KEPT_OBJECTS
+from partialgen.runtime.kept import BATCH, KEPT_OBJECTS
 
 from examples.meeting import User
 from generated.meeting import MeetingInfoParser
@@ -84,10 +84,9 @@ def test_items_nobody_took_are_kept_as_text_and_validated_when_taken() -> None:
         if i == 64 * 300:
             early = parser.take_items(User)  # taken as they come: the instances
     gc.collect()
-    # The newest untaken items (up to twice KEPT_OBJECTS) are instances; the rest wait
-    # as text.
+    # The newest untaken items (up to BATCH more) are instances; the rest wait as text.
     instances = sum(type(o) is User for o in gc.get_objects())
-    assert instances < 2 * KEPT_OBJECTS + len(early)
+    assert instances < KEPT_OBJECTS + BATCH + len(early)
     parser.push("}")
     result = parser.close()
     assert early + parser.take_items(User) == result.users
