@@ -181,8 +181,11 @@ class Builder:
 
     def _convert(self, spec: Any, start: int, end: int) -> Any:
         """Convert a complete value through pydantic, from its raw JSON text."""
+        return self._validated(spec.convert, start, end)
+
+    def _validated(self, convert: Callable[[str], Any], start: int, end: int) -> Any:
         try:
-            return spec.convert(self.received.slice(start, end))
+            return convert(self.received.slice(start, end))
         except ValidationError as e:
             raise self._invalid(e, start) from None
         except (TypeError, ValueError) as e:
@@ -306,8 +309,19 @@ class Builder:
         self.stack.pop()
         parent = self.stack[-1]
         assert isinstance(parent, Container)
-        if frame.spec is not None:  # None: an ignored key's value
-            parent.set_value(self._convert(frame.spec, frame.start, end))
+        spec = frame.spec
+        if spec is not None:  # None: an ignored key's value
+            assert spec.check is not None
+            full = self._validated(spec.check.validate_json, frame.start, end)
+            if (
+                self.keep_items
+                and isinstance(parent, ListFrame)
+                and isinstance(full, BaseModel)
+                and not isinstance(full, RootModel)
+            ):  # a list item of a union of models, or one shown only when complete
+                where = (parent.list_path(), parent.slot_key())
+                self.items.add(*where, full, frame.start, end)
+            parent.set_value(spec.shown(full))
             parent.slot_done()
             self._root_value_done(end)
 

@@ -239,7 +239,10 @@ class Atomic(Spec):
         )
 
     def convert(self, raw: str) -> Any:
-        value = self.check.validate_json(raw)
+        return self.shown(self.check.validate_json(raw))
+
+    def shown(self, value: Any) -> Any:
+        """The snapshot form of the value pydantic validated here."""
         return value if self.partial is None else self.partial.to_partial(value)
 
     def to_partial(self, value: Any) -> Any:
@@ -514,7 +517,11 @@ class Union(Spec):
 
     def convert(self, raw: str) -> Any:
         assert self.check is not None
-        return self.to_partial(self.check.validate_json(raw))
+        return self.shown(self.check.validate_json(raw))
+
+    def shown(self, value: Any) -> Any:
+        """The snapshot form of the value pydantic validated here."""
+        return self.to_partial(value)
 
     def to_partial(self, value: Any) -> Any:
         value = super().to_partial(value)
