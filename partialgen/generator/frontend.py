@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, RootModel, StringConstraints, TypeAd
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from ..runtime.specs import field_validated
+from ..runtime.specs import field_validated, validates_default
 from . import ir, limits
 from .errors import GeneratorError
 from .hints import hints_of
@@ -152,7 +152,7 @@ class _Walker:
                     name=name,
                     key=_json_key(info, name, where),
                     type=node,
-                    default=_default(info, where, _validates_default(cls, info)),
+                    default=_default(info, where, validates_default(cls, name)),
                     description=info.description,
                     atomic=atomic,
                     needed=needed,
@@ -399,12 +399,6 @@ def _json_key(info: FieldInfo, name: str, where: str) -> str:
     raise GeneratorError(
         f"{where}: AliasPath/AliasChoices validation aliases are not supported"
     )
-
-
-def _validates_default(cls: type[BaseModel], info: FieldInfo) -> bool:
-    if info.validate_default is not None:
-        return info.validate_default
-    return bool(cls.model_config.get("validate_default"))
 
 
 def _default(info: FieldInfo, where: str, validated: bool = False) -> ir.Default:

@@ -112,27 +112,22 @@ class _Batch:
 
     def add_runs(self, parts: list[tuple[_Run, int]], starts: list[int]) -> None:
         """The first `upto` items of each run, whose text starts in the stretch
-        `starts` finds: a batch is made within one push, so the columns grow in
-        few calls per run (a run of nested lists often holds one item)."""
-        lists, indices, text_of, model_of = [], [], [], []
+        `starts` finds: a batch is made within one push, so the columns grow from
+        lists, in one call each."""
+        lists: list[int] = []
+        indices: list[int] = []
+        text_of: list[int] = []
+        model_of: list[int] = []
         paths, models, spans = self.paths.number, self.models.number, self.spans
         for run, upto in parts:
-            path = paths(run.list_path)
-            text = bisect_right(starts, run.spans[0]) - 1
-            if upto == 1:
-                lists.append(path)
-                indices.append(run.first)
-                text_of.append(text)
-                model_of.append(models(type(run.items[0])))
+            lists += repeat(paths(run.list_path), upto)
+            indices += range(run.first, run.first + upto)
+            text_of += repeat(bisect_right(starts, run.spans[0]) - 1, upto)
+            kinds = set(map(type, run.items[:upto]))
+            if len(kinds) == 1:  # mostly: one model per list
+                model_of += repeat(models(kinds.pop()), upto)
             else:
-                lists += repeat(path, upto)
-                indices += range(run.first, run.first + upto)
-                text_of += repeat(text, upto)
-                kinds = set(map(type, run.items[:upto]))
-                if len(kinds) == 1:
-                    model_of += repeat(models(kinds.pop()), upto)
-                else:
-                    model_of += (models(type(i)) for i in run.items[:upto])
+                model_of += (models(type(i)) for i in run.items[:upto])
             spans.extend(run.spans[: 2 * upto])
         self.lists.extend(lists)
         self.indices.extend(indices)
@@ -219,9 +214,8 @@ class KeptItems:
 
     def _batch(self) -> None:
         """Keep the oldest `batch` items as text from now on."""
-        parts: list[tuple[_Run, int]] = (
-            []
-        )  # the oldest runs, and how many items of each
+        # The oldest runs, and how many items of each.
+        parts: list[tuple[_Run, int]] = []
         left = self.batch
         for run in self.runs:
             if not left:

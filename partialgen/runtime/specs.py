@@ -403,10 +403,7 @@ class Model(Spec):
             factory: Any = info.default_factory
             if factory is None:
                 default = info.default
-                validates = info.validate_default
-                if validates is None:
-                    validates = bool(self.full.model_config.get("validate_default"))
-                if validates:  # the full model validates it: show that
+                if validates_default(self.full, name):  # pydantic does: show that
                     try:
                         default = At(self.full, name).adapter().validate_python(default)
                     except ValueError:  # pydantic will reject it too: nothing to show
@@ -453,6 +450,14 @@ def field_validated(full: type[BaseModel]) -> set[str]:
         fields = decorator.info.fields
         names.update(full.model_fields if "*" in fields else fields)
     return names
+
+
+def validates_default(full: type[BaseModel], name: str) -> bool:
+    """Whether pydantic validates the field's default: the field says, else the config."""
+    validate = full.model_fields[name].validate_default
+    if validate is None:
+        return bool(full.model_config.get("validate_default"))
+    return validate
 
 
 def _copier(value: Any) -> Callable[[], Any]:
